@@ -1,0 +1,275 @@
+"""Run the course notebooks headlessly, each in a fresh kernel, and report.
+
+Usage (from anywhere)::
+
+    python -m course_lib.run_notebooks                       # all notebooks, default dataset
+    python -m course_lib.run_notebooks --dataset cifar10     # the whole series on CIFAR-10
+    python -m course_lib.run_notebooks notebooks/02_knn.ipynb --inplace   # refresh stored outputs
+    python -m course_lib.run_notebooks --check-determinism   # run twice, compare outputs
+    python -m course_lib.run_notebooks --restart-twice       # "restart & run all" twice
+
+It prints one row per notebook (status, wall time, peak memory of the kernel) and exits
+with status 1 if any notebook failed. The committed notebooks are never overwritten unless
+``--inplace`` is given; ``--output-dir`` stores executed copies elsewhere.
+
+Kernels get ``PYTHONHASHSEED=0`` (stable set order) and the chosen ``COURSE_DATASET``;
+``MPLBACKEND`` is removed so figures are stored inline as in JupyterLab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import config
+
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
+
+__all__ = ["RunResult", "run_notebook", "comparable_outputs", "course_notebooks", "main"]
+
+
+@dataclass
+class RunResult:
+    """The outcome of one notebook run."""
+
+    path: Path
+    ok: bool
+    seconds: float
+    peak_rss_mb: float | None = None
+    error: str = ""
+    notebook: nbformat.NotebookNode | None = field(default=None, repr=False)
+
+
+def course_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
+    """The course notebooks ``NN_topic.ipynb`` in ``folder``, in course order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
+
+
+def kernel_environment(dataset: str | None) -> dict[str, str]:
+    """The environment a course kernel runs with (see module docstring)."""
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env.pop("MPLBACKEND", None)
+    if dataset is not None:
+        env["COURSE_DATASET"] = dataset
+    return env
+
+
+class _PeakMemory:
+    """Poll the resident set size of the kernel process tree in a thread."""
+
+    def __init__(self, client):
+        self.client = client
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=2)
+
+    def _pid(self):
+        km = getattr(self.client, "km", None)
+        prov = getattr(km, "provisioner", None)
+        proc = getattr(prov, "process", None)
+        return getattr(proc, "pid", None)
+
+    def _run(self):
+        try:
+            import psutil
+        except ImportError:
+            return
+        while not self._stop.is_set():
+            pid = self._pid()
+            if pid:
+                try:
+                    proc = psutil.Process(pid)
+                    rss = proc.memory_info().rss + sum(
+                        c.memory_info().rss for c in proc.children(recursive=True)
+                    )
+                    self.peak = max(self.peak, rss)
+                except (psutil.Error, OSError):
+                    pass
+            self._stop.wait(0.05)
+
+
+def run_notebook(
+    path,
+    *,
+    dataset: str | None = None,
+    timeout: int = 600,
+    runs_in_one_kernel: int = 1,
+) -> RunResult:
+    """Execute one notebook top to bottom in a fresh kernel (nbclient).
+
+    Parameters
+    ----------
+    path : path of the .ipynb file
+    dataset : str, optional
+        ``COURSE_DATASET`` for the kernel (default: the current environment's).
+    timeout : int
+        Seconds allowed per cell.
+    runs_in_one_kernel : int
+        Run all cells this many times in the *same* kernel, as "restart & run all" would
+        without the restart's fresh state: proves the notebook has no hidden state that a
+        second run trips over. The result holds the last run's outputs.
+
+    Returns
+    -------
+    RunResult (``ok`` False with the error's text when a cell raised).
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    env = kernel_environment(dataset)
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    start = time.perf_counter()
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    try:
+        with _PeakMemory(client) as mem:
+            if runs_in_one_kernel == 1:
+                client.execute()
+            else:
+                with client.setup_kernel():
+                    for _ in range(runs_in_one_kernel):
+                        for index, cell in enumerate(nb.cells):
+                            client.execute_cell(cell, index)
+        ok, error = True, ""
+    except (CellExecutionError, CellTimeoutError) as exc:
+        ok, error = False, str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else repr(exc)
+    except Exception as exc:  # kernel died, bad notebook JSON, …
+        ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    seconds = time.perf_counter() - start
+    peak = mem.peak / 2**20 if mem.peak else None
+    return RunResult(path, ok, seconds, peak, error, nb)
+
+
+def comparable_outputs(nb) -> list[list[str]]:
+    """The outputs nbval compares, per code cell, as strings.
+
+    Text (``text/plain``, ``text/html``, ``text/latex``), streams and errors are kept;
+    images and widget views are dropped, as are cells tagged ``nbval-ignore-output`` or
+    ``nbval-skip``.
+    """
+    result = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & IGNORE_TAGS:
+            result.append([])
+            continue
+        outs = []
+        for out in cell.get("outputs", []):
+            if out.output_type == "stream":
+                outs.append(f"{out.name}:{out.text}")
+            elif out.output_type in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                for key in ("text/plain", "text/html", "text/latex"):
+                    if key in data and "application/vnd.jupyter.widget-view+json" not in data:
+                        outs.append(f"{key}:{data[key]}")
+            elif out.output_type == "error":
+                outs.append(f"error:{out.ename}:{out.evalue}")
+        result.append(outs)
+    return result
+
+
+def _first_difference(a, b) -> str:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"code cell {i + 1} differs between runs"
+    return "number of cells differs" if len(a) != len(b) else ""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib.run_notebooks",
+        description="Execute course notebooks in fresh kernels and print a status table.",
+    )
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to run (default: every notebooks/NN_*.ipynb)")
+    parser.add_argument("--dataset", choices=config.DATASET_NAMES, default=None,
+                        help="dataset the notebooks load (default: $COURSE_DATASET or mnist)")
+    parser.add_argument("--inplace", action="store_true",
+                        help="write the executed notebooks back over the originals")
+    parser.add_argument("--output-dir", type=Path, default=None,
+                        help="write executed copies into this folder")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    parser.add_argument("--check-determinism", action="store_true",
+                        help="run each notebook twice in fresh kernels; fail if compared outputs differ")
+    parser.add_argument("--restart-twice", action="store_true",
+                        help="also run all cells twice in one kernel; fail if the second run errors")
+    args = parser.parse_args(argv)
+
+    if args.inplace and args.dataset not in (None, config.DEFAULT_DATASET):
+        parser.error("--inplace stores reference outputs, which are made on the default dataset")
+    paths = args.notebooks or course_notebooks()
+    if not paths:
+        parser.error(f"no notebooks found in {NOTEBOOK_DIR}")
+    for p in paths:
+        if not p.is_file():
+            parser.error(f"notebook not found: {p}")
+    dataset = args.dataset
+    if args.inplace and dataset is None:
+        dataset = config.DEFAULT_DATASET
+
+    rows, failed = [], False
+    print(f"dataset: {dataset or config.dataset_name_from_env()}", flush=True)
+    for path in paths:
+        result = run_notebook(path, dataset=dataset, timeout=args.timeout)
+        status = "ok" if result.ok else "FAILED"
+        notes = result.error
+        if result.ok and args.check_determinism:
+            again = run_notebook(path, dataset=dataset, timeout=args.timeout)
+            diff = _first_difference(comparable_outputs(result.notebook), comparable_outputs(again.notebook))
+            if not again.ok or diff:
+                status, notes = "NONDETERMINISTIC", diff or again.error
+        if result.ok and status == "ok" and args.restart_twice:
+            twice = run_notebook(path, dataset=dataset, timeout=args.timeout, runs_in_one_kernel=2)
+            if not twice.ok:
+                status, notes = "FAILS ON RERUN", twice.error
+        failed |= status != "ok"
+        if result.ok and args.inplace:
+            nbformat.write(result.notebook, path)
+        if args.output_dir is not None and result.notebook is not None:
+            args.output_dir.mkdir(parents=True, exist_ok=True)
+            nbformat.write(result.notebook, args.output_dir / path.name)
+        mem = f"{result.peak_rss_mb:.0f}" if result.peak_rss_mb else "-"
+        rows.append((path.name, status, f"{result.seconds:.1f}", mem, notes))
+        print(f"  {path.name}: {status} in {result.seconds:.1f} s", flush=True)
+
+    total = sum(float(r[2]) for r in rows)
+    headers = ("notebook", "status", "seconds", "peak MB", "notes")
+    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(4)]
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(headers[:4], widths)) + "  notes")
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)) + ("  " + r[4] if r[4] else ""))
+    print(f"total: {total:.1f} s, {sum(r[1] == 'ok' for r in rows)} of {len(rows)} ok")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
