@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, as_image, check_choice, check_int, check_nonnegative_float
 
-__all__ = ["flatten"]
+__all__ = [
+    "flatten", "sample_photo", "to_grayscale", "mean_abs_difference", "transform", "TRANSFORMATIONS",
+]
 
 
 def flatten(images, dtype=np.float64) -> np.ndarray:
@@ -38,3 +40,187 @@ def flatten(images, dtype=np.float64) -> np.ndarray:
     """
     arr = as_float_array(images, "images", ndim=(2, 3, 4), dtype=dtype)
     return arr.reshape(arr.shape[0], -1)
+
+
+# ----------------------------------------------------------------------------- photos
+
+
+def sample_photo(name: str = "china.jpg", downscale: int = 2) -> np.ndarray:
+    """A real colour photograph shipped with scikit-learn (no download).
+
+    Parameters
+    ----------
+    name : {"china.jpg", "flower.jpg"}
+        scikit-learn's two sample images (a temple in China, a flower), both 427 × 640 × 3.
+    downscale : int ≥ 1
+        Keep every ``downscale``-th row and column (2 gives 214 × 320 × 3), so figures stay
+        small and fast.
+
+    Returns
+    -------
+    numpy.ndarray of uint8, shape (H, W, 3), values 0–255, channels R, G, B.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``name`` or ``downscale`` < 1.
+
+    Source: scikit-learn, ``sklearn.datasets.load_sample_image``.
+    """
+    from sklearn.datasets import load_sample_image
+
+    name = check_choice(name, "name", ("china.jpg", "flower.jpg"))
+    downscale = check_int(downscale, "downscale", low=1, high=100)
+    return np.ascontiguousarray(load_sample_image(name)[::downscale, ::downscale])
+
+
+def to_grayscale(image) -> np.ndarray:
+    """Convert an RGB image to one brightness channel.
+
+    Uses the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B (what most software
+    calls "greyscale"). A greyscale image is returned unchanged.
+
+    Parameters
+    ----------
+    image : uint8 array (H, W, 3) or (H, W)
+
+    Returns
+    -------
+    numpy.ndarray of uint8, shape (H, W), values 0–255 (rounded).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not an image array.
+    """
+    image = as_image(image)
+    if image.ndim == 2:
+        return image
+    grey = image.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    return np.clip(np.rint(grey), 0, 255).astype(np.uint8)
+
+
+def mean_abs_difference(a, b) -> float:
+    """The average change of one pixel value between two images, in 0–255 units.
+
+    This is the L1 distance of notebook 02 divided by the number of values, D, so that
+    images of different sizes can be compared: 0 means identical, 255 means every value
+    flipped from black to white. Integers are converted before subtracting (uint8 would
+    wrap around: 0 − 255 would give 1).
+
+    Parameters
+    ----------
+    a, b : arrays of the same shape (images or vectors), any real dtype
+
+    Returns
+    -------
+    float ≥ 0.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric input.
+    ValueError
+        Different shapes, empty, or non-finite values.
+
+    Source: lecture part 1 (L1 distance, d = Σ|I1 − I2|), divided by D.
+    """
+    a = as_float_array(a, "a")
+    b = as_float_array(b, "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    return float(np.mean(np.abs(a - b)))
+
+
+# ----------------------------------------------------------------------------- transformations
+
+#: The difficulties of lecture part 1 that :func:`transform` can show on a photo.
+TRANSFORMATIONS = (
+    "viewpoint", "shift", "scale", "deformation", "occlusion", "illumination", "clutter",
+)
+
+
+def _sample_nearest(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Read ``image`` at (rows, cols), rounded to the nearest pixel and clamped at the edges."""
+    h, w = image.shape[:2]
+    # round half up (np.rint rounds half to even, which would duplicate every other column)
+    r = np.clip(np.floor(rows + 0.5), 0, h - 1).astype(np.intp)
+    c = np.clip(np.floor(cols + 0.5), 0, w - 1).astype(np.intp)
+    return image[r, c]
+
+
+def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
+    """Apply one of the lecture's "why is this hard?" changes to an image.
+
+    Every change keeps the image's shape and dtype, so the result can be compared pixel by
+    pixel with the original. Geometric changes move pixels (nearest-neighbour resampling,
+    edges repeated); the others change values.
+
+    Parameters
+    ----------
+    image : array (H, W) or (H, W, 3), uint8 usually
+    kind : str, one of :data:`TRANSFORMATIONS`
+        ``"viewpoint"``: rotation about the centre by up to 30° (``strength`` 1);
+        ``"shift"``: move right and down by up to 15 % of the size (whole pixels);
+        ``"scale"``: zoom in about the centre by up to 1.6×;
+        ``"deformation"``: a wavy warp with an amplitude of up to 6 % of the width;
+        ``"occlusion"``: a grey square covering up to 40 % of the height in the centre;
+        ``"illumination"``: darken to as little as 25 % of the brightness;
+        ``"clutter"``: blend with a seeded random texture, up to 50 %.
+    strength : float in [0, 1]
+        0 returns an unchanged copy.
+    seed : int
+        Seed of the random texture (``"clutter"`` only).
+
+    Returns
+    -------
+    numpy.ndarray, same shape and dtype as ``image``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Not an image, unknown ``kind``, ``strength`` outside [0, 1].
+
+    Source: lecture part 1 (viewpoint, scale, deformation, occlusion, background clutter,
+    intra-class variation; illumination from CS231n's notes).
+    """
+    image = as_image(image)
+    kind = check_choice(kind, "kind", TRANSFORMATIONS)
+    strength = check_nonnegative_float(strength, "strength")
+    if strength > 1:
+        raise ValueError(f"strength must be in [0, 1], got {strength}")
+    h, w = image.shape[:2]
+    rows, cols = np.meshgrid(np.arange(h, dtype=float), np.arange(w, dtype=float), indexing="ij")
+    cy, cx = (h - 1) / 2, (w - 1) / 2
+    if kind == "viewpoint":
+        angle = np.deg2rad(30 * strength)
+        cos, sin = np.cos(angle), np.sin(angle)
+        src_r = cy + (rows - cy) * cos - (cols - cx) * sin
+        src_c = cx + (rows - cy) * sin + (cols - cx) * cos
+        return _sample_nearest(image, src_r, src_c)
+    if kind == "shift":
+        dy, dx = np.floor(0.15 * strength * np.array([h, w]) + 0.5)  # whole pixels
+        return _sample_nearest(image, rows - dy, cols - dx)
+    if kind == "scale":
+        zoom = 1 + 0.6 * strength
+        return _sample_nearest(image, cy + (rows - cy) / zoom, cx + (cols - cx) / zoom)
+    if kind == "deformation":
+        amplitude = 0.06 * strength * w
+        return _sample_nearest(image, rows, cols + amplitude * np.sin(2 * np.pi * rows / (0.5 * h)))
+    out = image.astype(np.float64)
+    if kind == "occlusion":
+        half = int(round(0.2 * strength * h))
+        if half:
+            out[int(cy) - half : int(cy) + half + 1, int(cx) - half : int(cx) + half + 1] = 128.0
+    elif kind == "illumination":
+        out *= 1 - 0.75 * strength
+    else:  # clutter
+        rng = np.random.default_rng(seed)
+        coarse = rng.uniform(0, 255, size=(max(h // 8, 1), max(w // 8, 1)) + image.shape[2:])
+        texture = np.repeat(np.repeat(coarse, 8, axis=0), 8, axis=1)[:h, :w]
+        pad = ((0, h - texture.shape[0]), (0, w - texture.shape[1])) + ((0, 0),) * (image.ndim - 2)
+        texture = np.pad(texture, pad, mode="edge")
+        out = (1 - 0.5 * strength) * out + 0.5 * strength * texture
+    if image.dtype == np.uint8:
+        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return out.astype(image.dtype)

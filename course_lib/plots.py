@@ -152,11 +152,13 @@ def show_class_examples(X, y, class_names, per_class: int = 8, seed: int = 0):
     per_class = check_int(per_class, "per_class", low=1)
     rng = np.random.default_rng(seed)
     C = len(class_names)
+    counts = np.bincount(y, minlength=C)
+    if counts.min() < per_class:
+        c = int(np.argmin(counts))
+        raise ValueError(f"class {c} has {counts[c]} examples, fewer than per_class={per_class}")
     fig, axes = plt.subplots(C, per_class, figsize=(0.9 * per_class + 1.4, 0.9 * C), squeeze=False)
     for c in range(C):
         idx = np.flatnonzero(y == c)
-        if len(idx) < per_class:
-            raise ValueError(f"class {c} has {len(idx)} examples, fewer than per_class={per_class}")
         for j, i in enumerate(rng.choice(idx, per_class, replace=False)):
             show_image(X[i], ax=axes[c, j])
         axes[c, 0].set_ylabel(class_names[c], rotation=0, ha="right", va="center", fontsize=11)

@@ -251,6 +251,10 @@ def main(argv=None) -> int:
             if not twice.ok:
                 status, notes = "FAILS ON RERUN", twice.error
         failed |= status != "ok"
+        if result.notebook is not None:
+            # saved widget state holds every widget's last rendering (hundreds of kB); the
+            # widgets are rebuilt when the cell runs, so the state is not kept
+            result.notebook.metadata.pop("widgets", None)
         if result.ok and args.inplace:
             nbformat.write(result.notebook, path)
         if args.output_dir is not None and result.notebook is not None:

@@ -1,0 +1,100 @@
+"""Notebook 01's demo: change a photo the way the world changes it, and watch the numbers move.
+
+``compare_transformation`` is the plain, tested computation; ``draw_transformation`` draws
+it; ``transformation_widget`` wires both to ipywidgets.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ..images import TRANSFORMATIONS, mean_abs_difference, to_grayscale, transform
+from ..plots import show_image
+
+__all__ = ["compare_transformation", "draw_transformation", "transformation_widget", "BENCHMARK_CASES"]
+
+
+def compare_transformation(image, kind: str, strength: float, seed: int = 0) -> dict:
+    """Transform ``image`` and measure how far the numbers moved.
+
+    Returns
+    -------
+    dict with
+        ``"transformed"``: the changed image (same shape and dtype);
+        ``"mean_abs_difference"``: the average change of one pixel value, 0–255 units;
+        ``"fraction_changed"``: the fraction of values that changed by more than 10.
+
+    Raises the errors of :func:`course_lib.images.transform`.
+    """
+    changed = transform(image, kind, strength, seed=seed)
+    diff = np.abs(changed.astype(np.float64) - np.asarray(image, dtype=np.float64))
+    return {
+        "transformed": changed,
+        "mean_abs_difference": mean_abs_difference(image, changed),
+        "fraction_changed": float(np.mean(diff > 10)),
+    }
+
+
+def draw_transformation(image, kind: str, strength: float, seed: int = 0, fig=None) -> dict:
+    """Draw original, transformed and |difference| side by side; return the comparison dict
+    (see :func:`compare_transformation`) with the ``"figure"`` added."""
+    result = compare_transformation(image, kind, strength, seed=seed)
+    if fig is None:
+        fig = plt.figure(figsize=(11, 3.2))
+    fig.clear()
+    axes = fig.subplots(1, 3)
+    show_image(image, ax=axes[0], title="original")
+    show_image(result["transformed"], ax=axes[1], title=f"{kind}, strength {strength:.2f}")
+    diff = np.abs(to_grayscale(result["transformed"]).astype(float) - to_grayscale(image).astype(float))
+    axes[2].imshow(diff, cmap="magma", vmin=0, vmax=255)
+    axes[2].set_xticks([])
+    axes[2].set_yticks([])
+    axes[2].set_title(f"|difference|: mean {result['mean_abs_difference']:.1f}")
+    fig.tight_layout()
+    result["figure"] = fig
+    return result
+
+
+def transformation_widget(image, seed: int = 0):
+    """A dropdown (which change) and a slider (how strong) redrawing :func:`draw_transformation`.
+
+    Returns the ``ipywidgets.interactive`` widget; ``widget.state["latest"]`` is the latest
+    comparison dict (the callback itself returns None so that nothing extra is displayed).
+    """
+    import ipywidgets as widgets
+
+    state = {}
+
+    def update(kind, strength):
+        result = draw_transformation(image, kind, strength, seed=seed)
+        plt.show()
+        state["latest"] = {k: v for k, v in result.items() if k != "figure"}
+
+    widget = widgets.interactive(
+        update,
+        kind=widgets.Dropdown(options=TRANSFORMATIONS, value="shift", description="change"),
+        strength=widgets.FloatSlider(value=0.3, min=0.0, max=1.0, step=0.05,
+                                     description="strength", continuous_update=False),
+    )
+    widget.state = state
+    return widget
+
+
+@functools.lru_cache(maxsize=1)
+def _benchmark_image():
+    from ..images import sample_photo
+
+    return sample_photo()
+
+
+#: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: the redraw of the demo.
+BENCHMARK_CASES = [
+    (
+        "01 transformation redraw",
+        lambda **kw: plt.close(draw_transformation(_benchmark_image(), **kw)["figure"]),
+        [dict(kind=k, strength=0.5) for k in TRANSFORMATIONS],
+    ),
+]
