@@ -25,10 +25,15 @@ def _pyproject():
 def _environment_yml():
     """Parse the conda dependencies (a flat list) and the pip section, without a YAML library."""
     conda, pip = {}, []
-    in_pip = False
+    in_pip = in_deps = False
     for line in (ROOT / "environment.yml").read_text().splitlines():
         stripped = line.split("#", 1)[0].rstrip()
         if not stripped.strip():
+            continue
+        if not stripped.startswith(" "):
+            in_deps = stripped == "dependencies:"
+            continue
+        if not in_deps:
             continue
         m = re.match(r"^(\s*)- (.+)$", stripped)
         if not m:
