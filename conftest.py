@@ -11,4 +11,3 @@ import os
 os.environ["COURSE_DATASET"] = "mnist"
 os.environ["PYTHONHASHSEED"] = "0"
 os.environ.pop("MPLBACKEND", None)
-os.environ.setdefault("TQDM_DISABLE", "0")
