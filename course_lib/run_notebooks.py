@@ -105,6 +105,44 @@ class _PeakMemory:
             self._stop.wait(0.05)
 
 
+def _sliced_get_msg(get_msg):
+    """Wrap a shell channel's ``get_msg`` so it waits in slices of at most one second.
+
+    A single long wait can block until its full timeout although the reply has arrived,
+    after cells that open widgets (jupyter/nbclient#312); waiting in short slices, as the
+    proposed fix jupyter/nbclient#311 does, returns as soon as the reply is there.
+    """
+    import inspect
+    from queue import Empty
+
+    async def sliced(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            remaining = 1.0 if deadline is None else min(1.0, max(0.0, deadline - time.monotonic()))
+            try:
+                msg = get_msg(timeout=remaining)
+                return await msg if inspect.isawaitable(msg) else msg
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    return sliced
+
+
+def _client_class():
+    from nbclient import NotebookClient
+
+    class CourseNotebookClient(NotebookClient):
+        async def _async_poll_for_reply(self, msg_id, cell, timeout, *args, **kwargs):
+            channel = self.kc.shell_channel
+            if not getattr(channel, "_course_sliced", False):
+                channel.get_msg = _sliced_get_msg(channel.get_msg)
+                channel._course_sliced = True
+            return await super()._async_poll_for_reply(msg_id, cell, timeout, *args, **kwargs)
+
+    return CourseNotebookClient
+
+
 def run_notebook(
     path,
     *,
@@ -130,7 +168,6 @@ def run_notebook(
     -------
     RunResult (``ok`` False with the error's text when a cell raised).
     """
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     path = Path(path)
@@ -140,7 +177,7 @@ def run_notebook(
     os.environ.clear()
     os.environ.update(env)
     start = time.perf_counter()
-    client = NotebookClient(
+    client = _client_class()(
         nb, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
