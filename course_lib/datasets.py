@@ -701,8 +701,10 @@ def load_dataset(
     num_train, num_test : int or None
         How many training / test images to keep (None = all). With ``balanced=True`` each
         class gets ``n // C`` images and the remaining ``n % C`` go one each to classes
-        0, 1, …; the images of a class are drawn without replacement with
-        ``np.random.default_rng(seed)`` and the result is shuffled with the same generator.
+        0, 1, …; the images of a class are drawn without replacement and the result is
+        shuffled, with one generator per split seeded from
+        ``np.random.SeedSequence(seed).spawn(2)`` (so the test subset does not change when
+        ``num_train`` does).
         With ``balanced=False`` the first ``n`` images are kept in file order (the
         protocol of CS231n's "first 5,000 training / 500 test images").
     seed : int, default 0
@@ -755,12 +757,15 @@ def load_dataset(
     ds = _load_mnist(folder) if name == "mnist" else _load_cifar10(folder, download)
     if num_train is None and num_test is None:
         return ds
-    rng = np.random.default_rng(seed)
+    # one independent generator per split: the test subset does not depend on num_train
+    train_seed, test_seed = np.random.SeedSequence(seed).spawn(2)
     X_train, y_train = _subsample(
-        ds.X_train, ds.y_train, num_train, ds.num_classes, rng, balanced, "train"
+        ds.X_train, ds.y_train, num_train, ds.num_classes, np.random.default_rng(train_seed),
+        balanced, "train",
     )
     X_test, y_test = _subsample(
-        ds.X_test, ds.y_test, num_test, ds.num_classes, rng, balanced, "test"
+        ds.X_test, ds.y_test, num_test, ds.num_classes, np.random.default_rng(test_seed),
+        balanced, "test",
     )
     return Dataset(ds.name, X_train, y_train, X_test, y_test, ds.class_names)
 

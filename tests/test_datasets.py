@@ -975,3 +975,12 @@ def test_real_sample_through_load_dataset_reads_only(monkeypatch, sample):
     np.testing.assert_array_equal(knn.X_train, full.X_train[:5000])  # CS231n's "first 5,000"
     np.testing.assert_array_equal(knn.y_test, full.y_test[:500])
     assert {p.name: p.stat().st_mtime_ns for p in SAMPLE.rglob("*")} == before
+
+
+def test_test_subset_does_not_depend_on_num_train():
+    from course_lib.datasets import load_dataset
+
+    a = load_dataset("mnist", num_train=100, num_test=50, seed=3)
+    b = load_dataset("mnist", num_train=300, num_test=50, seed=3)
+    np.testing.assert_array_equal(a.X_test, b.X_test)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
