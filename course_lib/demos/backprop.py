@@ -158,8 +158,10 @@ def backprop_widget(x: float = 3.0, y: float = 5.0, z: float = -2.0):
                             continuous_update=False, style=style, layout=layout)
         for name, v in (("x", x), ("y", y), ("z", z))
     ]
-    step_button = widgets.Button(description="backward step ▶", button_style="warning")
-    reset_button = widgets.Button(description="reset", tooltip="back to the forward pass")
+    step_button = widgets.Button(description="backward step ▶", button_style="warning",
+                                 layout=widgets.Layout(width="auto"))
+    reset_button = widgets.Button(description="reset", tooltip="back to the forward pass",
+                                  layout=widgets.Layout(width="auto"))
     status = widgets.HTML()
     out = widgets.Output()
     state = {"step": None}

@@ -384,7 +384,9 @@ def draw_cv_accuracy(ax, k_choices, accuracies, *, title: str | None = None) -> 
                label=f"best k = {summary['best_k']} (mean {summary['best_mean']:.3f})")
     ax.set_xscale("log")
     ax.set_xticks(ks)
-    ax.set_xticklabels([f"{int(k)}" for k in ks])
+    # on a log axis neighbouring k such as 10, 12, 15 crowd together: label a readable subset
+    readable = {1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000}
+    ax.set_xticklabels([f"{int(k)}" if int(k) in readable or len(ks) <= 5 else "" for k in ks])
     ax.minorticks_off()
     ax.set_xlabel("k (number of neighbours)")
     ax.set_ylabel("validation accuracy")

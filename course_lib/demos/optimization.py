@@ -181,7 +181,7 @@ def draw_gd_on_bowl(ax, learning_rate: float, num_steps: int = 20, *, start=(-4.
     ax.set_ylabel("$w_1$")
     final_loss = float(0.5 * np.sum(c * path[-1] ** 2))
     diverged = bool(np.linalg.norm(path[-1]) > np.linalg.norm(path[0]))
-    ax.set_title(f"learning rate {learning_rate:g}: loss {final_loss:.3g} after {len(path) - 1} steps",
+    ax.set_title(f"learning rate {learning_rate:.3g}: loss {final_loss:.3g} after {len(path) - 1} steps",
                  fontsize=11)
     return {
         "path": path,
@@ -217,9 +217,10 @@ def gd_bowl_widget(curvatures=(1.0, 10.0)):
         update,
         learning_rate=widgets.FloatLogSlider(value=0.05, base=10, min=-3, max=np.log10(0.25),
                                              step=0.05, description="learning rate",
-                                             readout_format=".3f", continuous_update=True),
+                                             readout_format=".3f", continuous_update=True,
+                                             style={"description_width": "initial"}),
         num_steps=widgets.IntSlider(value=20, min=0, max=60, description="steps",
-                                    continuous_update=True),
+                                    continuous_update=True, style={"description_width": "initial"}),
     )
 
 

@@ -222,7 +222,6 @@ def _lab_environment(home: Path) -> dict[str, str]:
     env["COURSE_DATASET"] = "mnist"
     env.pop("MPLBACKEND", None)  # figures must be inline images, as for a student
     env.pop("JUPYTER_TOKEN", None)
-    env.setdefault("TQDM_DISABLE", "0")
     return env
 
 
