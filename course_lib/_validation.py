@@ -35,6 +35,18 @@ def _describe(x) -> str:
     return f"{type(x).__name__} {x!r}"[:120]
 
 
+def _asarray(x, name: str) -> np.ndarray:
+    """``np.asarray(x)``, with a ``ValueError`` naming ``name`` for ragged nested lists
+    (numpy's own message, "setting an array element with a sequence", names nothing)."""
+    try:
+        return np.asarray(x)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a rectangular array (all rows of the same length), got a ragged "
+            f"{type(x).__name__}"
+        ) from None
+
+
 def as_float_array(
     x,
     name: str,
@@ -71,11 +83,11 @@ def as_float_array(
     TypeError
         ``x`` is not numeric (strings, objects, complex numbers).
     ValueError
-        Wrong number of dimensions, empty, or non-finite values.
+        Ragged nested lists, wrong number of dimensions, empty, or non-finite values.
     """
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be a numeric array, got {_describe(x)}")
-    arr = np.asarray(x)
+    arr = _asarray(x, name)
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ) or np.issubdtype(arr.dtype, np.complexfloating):
@@ -110,7 +122,7 @@ def as_image(image, name: str = "image") -> np.ndarray:
     """
     if isinstance(image, (str, bytes)) or image is None:
         raise TypeError(f"{name} must be an image array (H, W) or (H, W, 3), got {_describe(image)}")
-    arr = np.asarray(image)
+    arr = _asarray(image, name)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
         raise TypeError(f"{name} must be a numeric image array, got dtype {arr.dtype}")
     if arr.ndim == 3 and arr.shape[2] == 3:
@@ -127,7 +139,13 @@ def as_image(image, name: str = "image") -> np.ndarray:
 
 
 def check_labels(
-    y, name: str = "y", *, num_classes: int | None = None, n: int | None = None
+    y,
+    name: str = "y",
+    *,
+    num_classes: int | None = None,
+    n: int | None = None,
+    n_name: str = "X",
+    n_unit: str = "rows",
 ) -> np.ndarray:
     """Check integer class labels and return them as an int64 array of shape ``(N,)``.
 
@@ -140,6 +158,9 @@ def check_labels(
         C; every label must satisfy ``0 <= y < C``.
     n : int, optional
         The expected N (the number of rows of the matching ``X``).
+    n_name, n_unit : str, default "X", "rows"
+        How the length error names what ``y`` must match (e.g. ``"y_true"``, ``"labels"``
+        when two label arrays are compared).
 
     Raises
     ------
@@ -150,7 +171,7 @@ def check_labels(
     """
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"{name} must be a 1-D array of integer labels, got {_describe(y)}")
-    arr = np.asarray(y)
+    arr = _asarray(y, name)
     if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
             f"{name} must hold integer class labels, got dtype {arr.dtype}"
@@ -161,7 +182,7 @@ def check_labels(
         raise ValueError(f"{name} must not be empty")
     if n is not None and arr.shape[0] != n:
         raise ValueError(
-            f"{name} has {arr.shape[0]} labels but X has {n} rows; they must match"
+            f"{name} has {arr.shape[0]} labels but {n_name} has {n} {n_unit}; they must match"
         )
     if arr.min() < 0:
         raise ValueError(f"{name} must hold labels >= 0, found {arr.min()}")

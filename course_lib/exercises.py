@@ -45,5 +45,10 @@ def check(name: str, answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9
     else:
         right = answer == expected
     if not right:
-        raise AssertionError(f"{name}: not yet. {hint}".strip())
+        detail = ""
+        if numeric and a.shape != e.shape:
+            detail = f" The answer has shape {a.shape}, expected shape {e.shape}."
+        elif numeric and not np.all(np.isfinite(a)):
+            detail = " The answer contains NaN or inf."
+        raise AssertionError(f"{name}: not yet.{detail} {hint}".strip())
     print(f"✓ {name}: correct")

@@ -32,12 +32,18 @@ def flatten(images, dtype=np.float64) -> np.ndarray:
     Raises
     ------
     TypeError
-        Non-numeric input.
+        Non-numeric input, or a ``dtype`` that is not a floating-point dtype.
     ValueError
         Fewer than 2 dimensions (a single vector is not a stack of images), or empty.
 
     Source: lecture part 2 ("32 x 32 x 3 = 3072 numbers" per CIFAR-10 image).
     """
+    try:
+        is_float = np.issubdtype(np.dtype(dtype), np.floating)
+    except TypeError:
+        is_float = False
+    if not is_float:
+        raise TypeError(f"dtype must be a floating-point dtype such as np.float64, got {dtype!r}")
     arr = as_float_array(images, "images", ndim=(2, 3, 4), dtype=dtype)
     return arr.reshape(arr.shape[0], -1)
 
@@ -67,10 +73,10 @@ def sample_photo(name: str = "china.jpg", downscale: int = 2) -> np.ndarray:
 
     Source: scikit-learn, ``sklearn.datasets.load_sample_image``.
     """
-    from sklearn.datasets import load_sample_image
-
     name = check_choice(name, "name", ("china.jpg", "flower.jpg"))
     downscale = check_int(downscale, "downscale", low=1, high=100)
+    from sklearn.datasets import load_sample_image  # imported after the checks: it takes a second
+
     return np.ascontiguousarray(load_sample_image(name)[::downscale, ::downscale])
 
 
@@ -169,8 +175,9 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
         ``"clutter"``: blend with a seeded random texture, up to 50 %.
     strength : float in [0, 1]
         0 returns an unchanged copy.
-    seed : int
-        Seed of the random texture (``"clutter"`` only).
+    seed : int ≥ 0
+        Seed of ``np.random.default_rng`` for the random texture (used by ``"clutter"`` only,
+        checked always).
 
     Returns
     -------
@@ -179,7 +186,8 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        Not an image, unknown ``kind``, ``strength`` outside [0, 1].
+        Not an image, unknown ``kind``, ``strength`` outside [0, 1], ``seed`` not an
+        integer ≥ 0.
 
     Source: lecture part 1 (viewpoint, scale, deformation, occlusion, background clutter,
     intra-class variation; illumination from CS231n's notes).
@@ -189,6 +197,7 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
     strength = check_nonnegative_float(strength, "strength")
     if strength > 1:
         raise ValueError(f"strength must be in [0, 1], got {strength}")
+    seed = check_int(seed, "seed", low=0)
     h, w = image.shape[:2]
     rows, cols = np.meshgrid(np.arange(h, dtype=float), np.arange(w, dtype=float), indexing="ij")
     cy, cx = (h - 1) / 2, (w - 1) / 2

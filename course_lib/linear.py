@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import (
+    _asarray,
     as_float_array,
     check_choice,
     check_int,
@@ -55,7 +56,9 @@ __all__ = [
 
 def _check_X_W_b(X, W, b) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Validate and convert ``X (N, D)``, ``W (D, C)`` and ``b (C,)``; errors name both shapes."""
-    if np.ndim(X) == 1 and not isinstance(X, (str, bytes)):
+    if not isinstance(X, (str, bytes)) and X is not None:
+        X = _asarray(X, "X")
+    if isinstance(X, np.ndarray) and X.ndim == 1:
         raise ValueError(
             f"X must be 2-D of shape (N, D), got 1-D with shape {np.shape(X)}; for one image "
             "pass x[None, :] (a batch of one)"

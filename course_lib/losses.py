@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_labels, check_nonnegative_float
+from ._validation import _asarray, as_float_array, check_labels, check_nonnegative_float
 
 __all__ = [
     "SVM_DELTA",
@@ -83,7 +83,7 @@ def _check_scores_labels(scores, y, scores_name: str = "scores"):
     """Validate ``scores (N, C)`` and ``y (N,)``; return float64 scores and int64 labels."""
     scores = as_float_array(scores, scores_name, ndim=2)
     n, c = scores.shape
-    y_arr = np.asarray(y) if not isinstance(y, (str, bytes)) and y is not None else y
+    y_arr = _asarray(y, "y") if not isinstance(y, (str, bytes)) and y is not None else y
     if isinstance(y_arr, np.ndarray) and y_arr.ndim == 1 and y_arr.shape[0] != n:
         raise ValueError(
             f"y has {y_arr.shape[0]} labels but {scores_name} has {n} rows; they must match "
@@ -106,7 +106,7 @@ def _check_loss_inputs(W, X, y, reg):
             f"match (shapes X {X.shape} and W {W.shape}; with the bias trick both include the "
             f"bias, see course_lib.linear.append_bias_column)"
         )
-    y_arr = np.asarray(y) if not isinstance(y, (str, bytes)) and y is not None else y
+    y_arr = _asarray(y, "y") if not isinstance(y, (str, bytes)) and y is not None else y
     if isinstance(y_arr, np.ndarray) and y_arr.ndim == 1 and y_arr.shape[0] != X.shape[0]:
         raise ValueError(
             f"y has {y_arr.shape[0]} labels but X has {X.shape[0]} rows; they must match "

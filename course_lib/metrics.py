@@ -33,5 +33,5 @@ def accuracy(y_true, y_pred) -> float:
     Source: lecture part 1 (k-NN: "derive the accuracy" for each k).
     """
     y_true = check_labels(y_true, "y_true")
-    y_pred = check_labels(y_pred, "y_pred", n=len(y_true))
+    y_pred = check_labels(y_pred, "y_pred", n=len(y_true), n_name="y_true", n_unit="labels")
     return float(np.mean(y_true == y_pred))

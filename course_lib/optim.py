@@ -23,6 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ._validation import (
+    _asarray,
     as_float_array,
     check_int,
     check_nonnegative_float,
@@ -80,7 +81,7 @@ def _check_data(X, y):
     X = as_float_array(X, "X", ndim=2)
     if y is None or isinstance(y, (str, bytes)):
         raise TypeError(f"y must be an array of N labels (or targets), got {type(y).__name__}")
-    y = np.asarray(y)
+    y = _asarray(y, "y")
     if y.ndim == 0:
         raise ValueError("y must have one entry per row of X, got a scalar")
     if y.dtype == object or not (np.issubdtype(y.dtype, np.number) or y.dtype == bool):

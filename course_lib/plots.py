@@ -13,7 +13,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import as_image, check_int, check_labels
+from ._validation import _asarray, as_image, check_int, check_labels
 
 __all__ = [
     "CLASS_COLORS",
@@ -110,7 +110,7 @@ def show_image_grid(images, titles=None, ncols: int = 10, size: float = 1.2):
 
     Raises ``ValueError`` for an empty or non-image stack, or a titles length ≠ N.
     """
-    images = np.asarray(images)
+    images = _asarray(images, "images")
     if images.ndim not in (3, 4) or len(images) == 0:
         raise ValueError(
             f"images must be a non-empty stack (N, H, W) or (N, H, W, 3), got shape {images.shape}"
@@ -142,14 +142,21 @@ def show_class_examples(X, y, class_names, per_class: int = 8, seed: int = 0):
     y : int array (N,), labels in [0, C)
     class_names : sequence of str, length C
     per_class : int ≥ 1
-    seed : int, the seed of the random choice
+    seed : int ≥ 0, the seed of the random choice (``np.random.default_rng``)
 
     Returns the ``Figure``. Raises ``ValueError`` when a class has fewer than ``per_class``
-    examples or shapes disagree.
+    examples, ``X`` is not a stack of images, shapes disagree or ``seed`` < 0; ``TypeError``
+    for non-integer labels or seed.
     """
-    X = np.asarray(X)
+    X = _asarray(X, "X")
+    if X.ndim not in (3, 4) or (X.ndim == 4 and X.shape[3] != 3):
+        raise ValueError(
+            f"X must be a stack of images (N, H, W) or (N, H, W, 3), got shape {X.shape} "
+            "(pass the images, not the flattened rows)"
+        )
     y = check_labels(y, "y", num_classes=len(class_names), n=len(X))
     per_class = check_int(per_class, "per_class", low=1)
+    seed = check_int(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     C = len(class_names)
     counts = np.bincount(y, minlength=C)

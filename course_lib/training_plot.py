@@ -25,7 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._validation import check_int, check_nonnegative_float
+from ._validation import _check_real, check_int, check_nonnegative_float
 
 __all__ = ["TrainingPlot", "DEFAULT_PANELS"]
 
@@ -48,7 +48,7 @@ class TrainingPlot:
         live in the notebook through an IPython display handle.
     min_interval : float ≥ 0, default 0.25
         Interactive mode: the least number of seconds between two redraws.
-    logy : sequence of str, default ("loss",)
+    logy : str or sequence of str, default ("loss",)
         Panels with a logarithmic y axis (positive values only).
     ylim : mapping of str to (low, high), optional
         Fixed y limits per panel, e.g. ``{"accuracy": (0, 1)}``.
@@ -91,7 +91,13 @@ class TrainingPlot:
                 raise TypeError(f"panels keys must be str panel titles, got {type(title).__name__}")
             if isinstance(names, str):
                 names = (names,)
-            names = tuple(names)
+            try:
+                names = tuple(names)
+            except TypeError:
+                raise TypeError(
+                    f"panels[{title!r}] must be a non-empty sequence of series names (str), "
+                    f"got {type(names).__name__}"
+                ) from None
             if not names or not all(isinstance(n, str) for n in names):
                 raise ValueError(
                     f"panels[{title!r}] must be a non-empty sequence of series names (str)"
@@ -101,7 +107,7 @@ class TrainingPlot:
                 raise ValueError(f"panels: series name(s) {sorted(repeated)} appear more than once")
             seen.update(names)
             self.panels[title] = names
-        self.logy = tuple(logy)
+        self.logy = (logy,) if isinstance(logy, str) else tuple(logy)
         self.ylim = dict(ylim or {})
         for name in (*self.logy, *self.ylim):
             if name not in self.panels:
@@ -133,12 +139,14 @@ class TrainingPlot:
         Raises
         ------
         ValueError
-            A name that is not a series of this plot (the message lists them), or no values.
+            A name that is not a series of this plot (the message lists them), no values, or
+            a non-finite ``x``.
         TypeError
-            A value that is not a real number.
+            ``x`` or a value that is not a real number.
         """
         if not values:
             raise ValueError("add needs at least one value, e.g. plot.add(step, loss=2.3)")
+        x = _check_real(x, "x")
         for name, value in values.items():
             if name not in self.history:
                 raise ValueError(f"{name!r} is not a series of this plot; series are {tuple(self.history)}")

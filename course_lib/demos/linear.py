@@ -135,11 +135,19 @@ def winning_class(W, b, grid) -> np.ndarray:
     -------
     numpy.ndarray of int64, shape (P,)
 
-    Raises the errors of :func:`course_lib.linear.linear_scores`.
+    Raises the errors of :func:`course_lib.linear.linear_scores`, and ``ValueError`` when
+    ``grid`` is not 2-D or its columns do not match ``W``'s rows (the message names ``grid``).
 
     Source: lecture part 2 (the predicted label is the class with the highest score).
     Introduced in notebook 04.
     """
+    grid = as_float_array(grid, "grid", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    if grid.shape[1] != W.shape[0]:
+        raise ValueError(
+            f"grid has {grid.shape[1]} columns but W has {W.shape[0]} rows; they must match "
+            f"(shapes grid {grid.shape} and W {W.shape})"
+        )
     return np.argmax(linear_scores(grid, W, b), axis=1).astype(np.int64)
 
 
@@ -322,7 +330,8 @@ def per_class_accuracy(y_true, y_pred, num_classes: int) -> np.ndarray:
     """
     num_classes = check_int(num_classes, "num_classes", low=1)
     y_true = check_labels(y_true, "y_true", num_classes=num_classes)
-    y_pred = check_labels(y_pred, "y_pred", num_classes=num_classes, n=len(y_true))
+    y_pred = check_labels(y_pred, "y_pred", num_classes=num_classes, n=len(y_true), n_name="y_true",
+                          n_unit="labels")
     out = np.full(num_classes, np.nan)
     for c in range(num_classes):
         mask = y_true == c

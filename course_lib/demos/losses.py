@@ -76,6 +76,18 @@ def compute_loss_comparison(correct_score, wrong_score, other_scores=(-3.1,), de
     }
 
 
+def _check_class_names(class_names, num_scores: int) -> list[str]:
+    """``class_names`` as a list of str with one name per score; TypeError/ValueError naming it."""
+    if isinstance(class_names, str):
+        raise TypeError(f"class_names must be a sequence of {num_scores} names, got the str {class_names!r}")
+    names = [str(n) for n in class_names]
+    if len(names) != num_scores:
+        raise ValueError(
+            f"class_names must have one name per score ({num_scores}), got {len(names)}"
+        )
+    return names
+
+
 def draw_loss_comparison(
     correct_score,
     wrong_score,
@@ -112,11 +124,7 @@ def draw_loss_comparison(
     """
     result = compute_loss_comparison(correct_score, wrong_score, other_scores, delta)
     scores = result["scores"]
-    names = [str(n) for n in class_names]
-    if len(names) != len(scores):
-        raise ValueError(
-            f"class_names must have one name per score ({len(scores)}), got {len(names)}"
-        )
+    names = _check_class_names(class_names, len(scores))
     if fig is None:
         fig = plt.figure(figsize=(10, 3.6))
     fig.clear()
@@ -168,11 +176,15 @@ def loss_comparison_widget(other_scores=(-3.1,), class_names=_DEFAULT_NAMES, del
 
     Returns the ``ipywidgets.interactive`` widget; ``widget.state["latest"]`` holds the latest
     result dict without the figure (the callback returns None so nothing extra is displayed).
+
+    Raises the errors of :func:`draw_loss_comparison` at once (not inside the widget's output).
     """
     import ipywidgets as widgets
 
+    # Checked here: ipywidgets would only print an error raised inside the callback.
+    first = compute_loss_comparison(correct_score, wrong_score, other_scores, delta)
+    names = _check_class_names(class_names, len(first["scores"]))
     state = {}
-    names = [str(n) for n in class_names]
 
     def update(correct, wrong):
         result = draw_loss_comparison(correct, wrong, other_scores, names, delta)

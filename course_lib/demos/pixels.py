@@ -11,6 +11,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .._validation import as_image, check_int
 from ..images import TRANSFORMATIONS, mean_abs_difference, to_grayscale, transform
 from ..plots import show_image
 
@@ -63,9 +64,14 @@ def transformation_widget(image, seed: int = 0):
 
     Returns the ``ipywidgets.interactive`` widget; ``widget.state["latest"]`` is the latest
     comparison dict (the callback itself returns None so that nothing extra is displayed).
+
+    Raises ``TypeError``/``ValueError`` at once for a non-image or a bad ``seed``.
     """
     import ipywidgets as widgets
 
+    # Checked here: ipywidgets would only print an error raised inside the callback.
+    image = as_image(image)
+    seed = check_int(seed, "seed", low=0)
     state = {}
 
     def update(kind, strength):
