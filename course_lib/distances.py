@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_int
+from ._validation import _asarray, as_float_array, check_choice, check_int
 
 __all__ = [
     "l1_distance",
@@ -144,7 +144,7 @@ def _check_samples(x, name: str) -> np.ndarray:
     arrays stay integer: they are converted where the arithmetic happens)."""
     arr = x
     if not (isinstance(x, (str, bytes)) or x is None):
-        arr = np.asarray(x)
+        arr = _asarray(x, name)  # a ragged list: ValueError naming the argument
     if isinstance(arr, np.ndarray) and arr.dtype != bool and (
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
@@ -235,6 +235,59 @@ def _squared_norms(X) -> np.ndarray:
     return np.einsum("ij,ij->i", X, X, dtype=np.float64)
 
 
+def _rounding_factor(D: int, dtype) -> float:
+    """The factor ``c`` of the no-loop L2's rounding bound: ``‖a‖² + ‖b‖² − 2 a·b`` computed
+    in floating point differs from the true squared distance by at most
+    ``(c / 2)·(‖a‖² + ‖b‖²)``, with ``c = D·ε_w + (D + 4)·ε₆₄``.
+
+    ``ε_w`` is the machine epsilon of the matrix product's dtype (float32: 1.2e-7, float64:
+    2.2e-16) and ``ε₆₄`` that of float64, in which the norms and sums are formed. With the
+    unit roundoff u = ε/2 and the standard bounds for sums and dot products in any order
+    (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., §3.1):
+
+    * each squared norm (D products summed in float64) is off by at most ``D·u₆₄·‖a‖²``
+      (resp. ``‖b‖²``);
+    * the dot product in the working dtype is off by at most ``D·u_w·Σ|a_i b_i| ≤
+      D·u_w·‖a‖·‖b‖ ≤ D·u_w·(‖a‖² + ‖b‖²)/2``, so ``2 a·b`` by ``D·u_w·(‖a‖² + ‖b‖²)``
+      (scaling by −2 is exact);
+    * the two additions add at most ``4·u₆₄·(‖a‖² + ‖b‖²)``.
+
+    Their sum, ``(D·u_w + (D + 4)·u₆₄)·(‖a‖² + ‖b‖²)``, is a first-order bound; ``c`` is
+    twice its factor (ε = 2u), a margin for the neglected higher-order terms. Examples:
+    c = 3.5e-13 for D = 784 in float64, 3.7e-4 for D = 3,072 in float32.
+    """
+    return D * float(np.finfo(dtype).eps) + (D + 4) * float(np.finfo(np.float64).eps)
+
+
+def _recompute_near_zero(block, X_train, dest, rows, block_limit, train_limit):
+    """Overwrite ``dest[i, j]`` with ``Σ_d (block[i, d] − X_train[j, d])²`` in float64 for
+    every pair of the given ``rows`` whose computed value is within the pair's own
+    rounding bound ``block_limit[i] + train_limit[j]`` of 0 (NaN included).
+
+    Training rows are gathered in chunks into reused buffers (float64 differences, plus
+    the gathered float32 rows for float32 input) of at most :data:`WORKING_MEMORY_BYTES`.
+    """
+    dtype, D = X_train.dtype, X_train.shape[1]
+    gather_bytes = 0 if dtype == np.float64 else dtype.itemsize
+    per_chunk = max(1, WORKING_MEMORY_BYTES // ((8 + gather_bytes) * D))
+    diff = gathered = None
+    for i in rows:
+        js = np.flatnonzero(~(dest[i] > block_limit[i] + train_limit))
+        if js.size == 0:
+            continue
+        if diff is None:  # allocated once, only when some pair needs it
+            size = min(per_chunk, X_train.shape[0])
+            diff = np.empty((size, D))
+            gathered = diff if gather_bytes == 0 else np.empty((size, D), dtype=dtype)
+        a = block[i].astype(np.float64)
+        for s in range(0, js.size, per_chunk):
+            j = js[s:s + per_chunk]
+            g, d = gathered[: j.size], diff[: j.size]
+            np.take(X_train, j, axis=0, out=g, mode="clip")  # "clip": no copy; j is valid
+            np.subtract(g, a, out=d)  # float32 rows are converted exactly
+            dest[i, j] = np.einsum("ij,ij->i", d, d)
+
+
 def _no_loops_l2(X_test, X_train, out, chunk_size, train_sq=None):
     # ||a - b||² = ||a||² + ||b||² - 2 a·b : one matrix product does the work of all pairs.
     M, D = X_test.shape
@@ -243,6 +296,11 @@ def _no_loops_l2(X_test, X_train, out, chunk_size, train_sq=None):
     rows, _ = _block_sizes(M, N, D, "l2", X_train.dtype.itemsize, chunk_size)
     if train_sq is None:
         train_sq = _squared_norms(X_train)
+    # Rounding bound (see _rounding_factor): a computed squared distance ≤ c·(‖a‖² + ‖b‖²)
+    # may come from a true 0, so such pairs are recomputed directly.
+    c = _rounding_factor(D, X_train.dtype)
+    train_limit = c * train_sq
+    train_limit_max = float(train_limit.max())
     buffer = np.empty((rows, D), dtype=X_test.dtype)
     for start in range(0, M, rows):
         block = X_test[start:start + rows]
@@ -253,9 +311,18 @@ def _no_loops_l2(X_test, X_train, out, chunk_size, train_sq=None):
             np.copyto(dest, minus_two @ X_train.T)  # float32 product, float64 result
         else:
             np.matmul(minus_two, X_train.T, out=dest)
-        dest += _squared_norms(block)[:, None]
+        block_sq = _squared_norms(block)
+        dest += block_sq[:, None]
         dest += train_sq[None, :]
-        np.maximum(dest, 0.0, out=dest)  # rounding can give tiny negatives: no NaN from sqrt
+        # A row whose smallest value exceeds c·‖a‖² + the largest c·‖b‖² has no pair within
+        # rounding of 0 (one read-only pass, no mask). In the other rows (rare in real
+        # data) each pair is checked against its own bound and recomputed by direct
+        # subtraction, which also replaces every negative (and NaN) value that rounding
+        # could leave: no clipping is needed before the square root.
+        block_limit = c * block_sq
+        near_rows = np.flatnonzero(~(dest.min(axis=1) > block_limit + train_limit_max))
+        if near_rows.size:
+            _recompute_near_zero(block, X_train, dest, near_rows, block_limit, train_limit)
         np.sqrt(dest, out=dest)
 
 
@@ -306,10 +373,13 @@ def pairwise_distances(X_test, X_train, metric: str = "l2", method: str = "no_lo
         (broadcasting);
     ``"no_loops"``
         no loop over samples. L2 uses ``‖a − b‖² = ‖a‖² + ‖b‖² − 2 a·b``, so one matrix
-        product ``X_test @ X_train.T`` does the work; the result is clipped at 0 before the
-        square root (rounding can make a squared distance slightly negative, and
-        ``sqrt`` of that would be NaN). L1 has no such identity: it broadcasts ``|a − b|``
-        over tiles of test × training pairs and sums over ``D``.
+        product ``X_test @ X_train.T`` does the work. That formula subtracts large, nearly
+        equal numbers when two rows are close, so rounding can leave a small positive value
+        for identical rows, or a negative one (whose ``sqrt`` would be NaN). Every pair
+        whose computed squared distance is within the rounding bound of 0 (see Accuracy) is
+        therefore recomputed by direct subtraction, ``Σ (a − b)²`` in float64. L1 has no
+        such identity: it broadcasts ``|a − b|`` over tiles of test × training pairs and
+        sums over ``D``.
 
     Parameters
     ----------
@@ -328,11 +398,37 @@ def pairwise_distances(X_test, X_train, metric: str = "l2", method: str = "no_lo
     Returns
     -------
     dists : numpy.ndarray of float64, shape (M, N)
-        Distances ≥ 0 in the units of the inputs (0–255 pixel units for images). Integer
-        input (uint8 pixels) is converted to float64 before any arithmetic, so ``0 − 255``
-        counts 255. float32 input is used as float32 by the no-loop L2's matrix product
-        (about twice as fast; the squared distances are then off by up to about
-        1e-6 · (‖a‖² + ‖b‖²)); every other computation is in float64.
+        Distances ≥ 0 (never NaN) in the units of the inputs (0–255 pixel units for
+        images). Integer input (uint8 pixels) is converted to float64 before any
+        arithmetic, so ``0 − 255`` counts 255. float32 input is used as float32 by the
+        no-loop L2's matrix product (about twice as fast, see Accuracy); every other
+        computation is in float64.
+
+    Accuracy
+    --------
+    The loop methods and the no-loop L1 subtract first: identical rows are at distance
+    exactly 0, and every distance has a relative error of at most about ``D·ε₆₄`` (the
+    rounding of a sum of D terms in float64).
+
+    The no-loop L2's ``‖a‖² + ‖b‖² − 2 a·b`` can be off by at most
+    ``(c/2)·(‖a‖² + ‖b‖²)`` in the *squared* distance, with ``c = D·ε_w + (D + 4)·ε₆₄``
+    (``ε_w`` the machine epsilon of the product's dtype: 2.2e-16 for float64, 1.2e-7 for
+    float32 input; ``ε₆₄`` = 2.2e-16; the derivation is in ``_rounding_factor``). Pairs whose
+    computed squared distance is ≤ ``c·(‖a‖² + ‖b‖²)`` — all that rounding could have
+    produced from a true 0 — are recomputed by direct subtraction in float64. Hence:
+
+    * identical rows are at distance exactly 0, and near-identical rows get accurate
+      distances (not rounding noise), so 1-NN finds an exact duplicate;
+    * every other squared distance ``d²`` is off by at most ``(c/2)·(‖a‖² + ‖b‖²)``, which
+      is less than ``d²`` itself, so the distance ``d`` by at most
+      ``(c/2)·(‖a‖² + ‖b‖²) / d``. That is a worst case: ``benchmarks/bench_distances.py``
+      measures the largest error against a float64 reference on random pixel values,
+      0 for float64 input and about 0.005 pixel units for float32 images of 3,072 values.
+
+    Finding the pairs to recompute takes one read-only pass over each block of the result
+    (no measurable slowdown in ``benchmarks/bench_distances.py``), and real images rarely
+    have such near pairs; on data made of (near-)duplicates the recomputation costs about
+    what ``"one_loop"`` costs for those pairs.
 
     Memory
     ------
@@ -342,7 +438,9 @@ def pairwise_distances(X_test, X_train, metric: str = "l2", method: str = "no_lo
       uint8 input; none for float64 input, none for float32 input to the no-loop L2);
     * temporaries of at most :data:`WORKING_MEMORY_BYTES` (64 MiB): the loop methods and
       the no-loop L2 size their blocks to fit it; with ``chunk_size`` given, the no-loop L2
-      uses ``chunk_size·D·8`` bytes (+ ``chunk_size·N·4`` for float32 input) instead;
+      uses ``chunk_size·D·8`` bytes (``chunk_size·D·4`` + ``chunk_size·N·4`` for float32
+      input) instead; the no-loop L2's recomputation of near-zero pairs uses at most
+      another :data:`WORKING_MEMORY_BYTES` (+ ``N·9`` bytes of indices and comparisons);
     * for the no-loop L1, one reused tile of differences of at most
       :data:`L1_TILE_BYTES` (2 MiB); with ``chunk_size`` given, ``chunk_size × b × D``
       values with ``b ≥ 1`` as large as fits.

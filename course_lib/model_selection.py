@@ -25,6 +25,7 @@ import warnings
 import numpy as np
 
 from ._validation import (
+    _asarray,
     as_float_array,
     check_choice,
     check_int,
@@ -68,7 +69,7 @@ def _check_data(X, name: str = "X") -> np.ndarray:
     """
     if isinstance(X, (str, bytes)) or X is None:
         raise TypeError(f"{name} must be a numeric array with one sample per row, got {type(X).__name__}")
-    arr = np.asarray(X)
+    arr = _asarray(X, name)
     if arr.ndim == 0:
         raise ValueError(f"{name} must have one sample per row (at least 1-D), got a scalar")
     # Type check (and finiteness for floats) without converting the whole array.
@@ -92,19 +93,32 @@ def _check_num_folds(num_folds, n: int) -> int:
     return num_folds
 
 
-def _check_k_choices(k_choices) -> list[int]:
-    if isinstance(k_choices, (str, bytes, dict)) or k_choices is None or np.ndim(k_choices) == 0:
+def _check_k_choices(k_choices, name: str = "k_choices") -> list[int]:
+    """Check a non-empty flat sequence of integers >= 1 and return it as a list of ``int``.
+
+    ``name`` is the argument's name in error messages (``"k_choices"``, or e.g. ``"sizes"``,
+    ``"shifts"``, ``"dims"`` when another function checks a list of positive integers).
+    """
+    if isinstance(k_choices, (str, bytes, dict)) or k_choices is None:
         raise TypeError(
-            f"k_choices must be a sequence of integers >= 1 such as [1, 3, 5], got {k_choices!r}"
+            f"{name} must be a sequence of integers >= 1 such as [1, 3, 5], got {k_choices!r}"
         )
-    if np.ndim(k_choices) != 1:
-        raise ValueError(
-            f"k_choices must be a flat sequence of integers, got shape {np.shape(k_choices)}"
+    try:
+        ndim = np.ndim(k_choices)
+    except ValueError:  # a ragged nested list
+        ndim = None
+    if ndim == 0:
+        raise TypeError(
+            f"{name} must be a sequence of integers >= 1 such as [1, 3, 5], got {k_choices!r}"
         )
+    if ndim != 1:
+        shape = "ragged" if ndim is None else f"shape {np.shape(k_choices)}"
+        raise ValueError(f"{name} must be a flat sequence of integers, got {shape}")
     values = list(k_choices)
     if not values:
-        raise ValueError("k_choices must contain at least one k")
-    return [check_int(k, f"k_choices[{i}]", low=1) for i, k in enumerate(values)]
+        what = "k" if name == "k_choices" else "value"
+        raise ValueError(f"{name} must contain at least one {what}")
+    return [check_int(k, f"{name}[{i}]", low=1) for i, k in enumerate(values)]
 
 
 # ----------------------------------------------------------------------------- splits
@@ -319,8 +333,8 @@ def accuracies_from_distances(dists, y_train, y_val, k_choices) -> np.ndarray:
     of k and derive the accuracy"). Introduced in notebook 03_cross_validation.
     """
     dists = as_float_array(dists, "dists", ndim=2)
-    y_train = check_labels(y_train, "y_train", n=dists.shape[1])
-    y_val = check_labels(y_val, "y_val", n=dists.shape[0])
+    y_train = check_labels(y_train, "y_train", n=dists.shape[1], n_name="dists", n_unit="columns")
+    y_val = check_labels(y_val, "y_val", n=dists.shape[0], n_name="dists")
     k_choices = _check_k_choices(k_choices)
     result, skipped = _accuracies(dists, y_train, y_val, k_choices)
     if skipped:

@@ -23,6 +23,9 @@ __all__ = [
     "show_image_grid",
     "show_class_examples",
     "show_pixel_values",
+    "new_figure",
+    "figure_to_png",
+    "show_figure",
 ]
 
 #: One colour per class index, used for class 0, 1, … in every figure of the course.
@@ -197,3 +200,54 @@ def show_pixel_values(image, ax=None, fontsize: float = 8, title: str | None = N
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def new_figure(figsize=(7.0, 4.0)):
+    """A matplotlib ``Figure`` that pyplot does not manage (nothing shows it by accident);
+    widget callbacks draw into one and display it with :func:`show_figure`.
+
+    Parameters
+    ----------
+    figsize : (width, height) in inches, both > 0
+
+    Raises ``ValueError`` unless ``figsize`` is two positive finite numbers.
+    """
+    from matplotlib.figure import Figure
+
+    size = np.asarray(figsize, dtype=float) if not isinstance(figsize, str) else np.array([])
+    if size.shape != (2,) or not np.all(np.isfinite(size)) or np.any(size <= 0):
+        raise ValueError(f"figsize must be (width, height) in inches, both > 0, got {figsize!r}")
+    return Figure(figsize=tuple(size), dpi=mpl.rcParams["figure.dpi"])
+
+
+def figure_to_png(fig) -> bytes:
+    """Render ``fig`` to PNG bytes in one pass, at the figure's dpi.
+
+    The notebook's inline backend saves with ``bbox_inches="tight"``, which draws every
+    figure twice (once to measure it); the demos' figures lay themselves out with
+    ``tight_layout``, so one pass is enough and a slider redraw takes about half the time.
+
+    Raises ``TypeError`` when ``fig`` is not a matplotlib ``Figure``.
+    """
+    import io
+
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return buffer.getvalue()
+
+
+def show_figure(fig) -> None:
+    """Display ``fig`` as a PNG image in the notebook (see :func:`figure_to_png`) and close it.
+
+    For widget callbacks: faster than ``plt.show()`` and independent of the inline
+    backend's settings. Raises ``TypeError`` when ``fig`` is not a ``Figure``.
+    """
+    from IPython.display import Image, display
+
+    png = figure_to_png(fig)
+    plt.close(fig)
+    display(Image(data=png, format="png"))

@@ -49,7 +49,26 @@ class RunResult:
 
 
 def course_notebooks(folder: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The course notebooks ``NN_topic.ipynb`` in ``folder``, in course order."""
+    """The course notebooks ``NN_topic.ipynb`` in ``folder``, in course order.
+
+    Parameters
+    ----------
+    folder : str or os.PathLike, default the repository's ``notebooks/``
+
+    Returns
+    -------
+    list of pathlib.Path, sorted by name (so by number); empty when ``folder`` holds none.
+
+    Raises
+    ------
+    TypeError
+        ``folder`` is not a path (str or os.PathLike).
+    """
+    if isinstance(folder, bytes) or not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(
+            f"folder must be a path (str or pathlib.Path) to a folder of notebooks, got "
+            f"{type(folder).__name__} {folder!r}"[:160]
+        )
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -209,7 +228,27 @@ def comparable_outputs(nb) -> list[list[str]]:
     Text (``text/plain``, ``text/html``, ``text/latex``), streams and errors are kept;
     images and widget views are dropped, as are cells tagged ``nbval-ignore-output`` or
     ``nbval-skip``.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        A notebook as ``nbformat.read(path, as_version=4)`` returns it (or
+        :attr:`RunResult.notebook`).
+
+    Returns
+    -------
+    list with one list of strings per code cell (empty for ignored cells).
+
+    Raises
+    ------
+    TypeError
+        ``nb`` is not a notebook (no ``cells`` list).
     """
+    if not isinstance(nb, nbformat.NotebookNode) or not isinstance(nb.get("cells"), list):
+        raise TypeError(
+            "nb must be a notebook (an nbformat.NotebookNode with a list of cells, as "
+            f"nbformat.read(path, as_version=4) returns), got {type(nb).__name__} {nb!r}"[:200]
+        )
     result = []
     for cell in nb.cells:
         if cell.cell_type != "code":

@@ -60,10 +60,14 @@ def test_bad_inputs():
         compute_backprop_state(step=3)
     with pytest.raises(TypeError, match="step"):
         compute_backprop_state(step=1.0)
-    with pytest.raises(TypeError, match="data"):
+    with pytest.raises(TypeError, match="^x must be a real number"):
         compute_backprop_state("3", 5.0, -2.0)
-    with pytest.raises(ValueError, match="data must be a finite"):
+    with pytest.raises(ValueError, match="^x must be a finite number"):
         compute_backprop_state(math.nan, 5.0, -2.0)
+    with pytest.raises(TypeError, match="^y must be a real number"):
+        lecture_example(y=True)
+    with pytest.raises(ValueError, match="^z must be a finite number"):
+        draw_backprop_step(None, z=math.inf)
     with pytest.raises(ValueError, match="step"):
         draw_backprop_step(None, step=-1)
 
@@ -106,3 +110,15 @@ def test_widget_steps_and_resets():
     assert "forward pass: q = x + y = 8, f = q · z = 8" in status.value
     assert not step_button.disabled
     assert plt.get_fignums() == []  # every redraw closes its figure after showing it
+
+
+def test_widget_checks_inputs_and_keeps_start_values_outside_the_slider_range():
+    with pytest.raises(TypeError, match="^x must be a real number"):
+        backprop_widget(x="3")  # not silently converted to 3.0
+    with pytest.raises(ValueError, match="^z must be a finite number"):
+        backprop_widget(z=math.nan)
+    w = backprop_widget(x=7.5, z=-6.0)
+    sliders = _parts(w)[0]
+    assert [s.value for s in sliders] == [7.5, 5.0, -6.0]  # not clipped to [-5, 5]
+    assert [(s.min, s.max) for s in sliders] == [(-5.0, 8.0), (-5.0, 5.0), (-6.0, 5.0)]
+    assert "f = q · z = -75" in _parts(w)[3].value

@@ -215,6 +215,19 @@ def test_prediction_times_shapes_and_errors():
     fig, ax = plt.subplots()
     demo.draw_prediction_times(ax, t, num_test=5)
     assert len(ax.lines) == 3
+    good = {"sizes": [1, 2], "fit_seconds": [0.1, 0.1], "predict_seconds": [0.1, 0.2]}
+    for timings, error, pattern in [
+        ([1, 2], TypeError, "^timings must be the dict returned by prediction_times"),
+        ({"sizes": [1, 2]}, ValueError, "^timings must have the entries .* missing 'fit_seconds', 'predict_seconds'"),
+        ({**good, "fit_seconds": [0.1]}, ValueError, "^timings must hold one entry per training-set size"),
+        ({**good, "sizes": [0, 2]}, ValueError, r"^timings\['sizes'\] must hold training-set sizes >= 1"),
+        ({**good, "predict_seconds": [0.1, -1.0]}, ValueError, r"^timings\['predict_seconds'\] must hold durations >= 0"),
+        ({**good, "fit_seconds": [0.1, np.nan]}, ValueError, r"^timings\['fit_seconds'\] must contain only finite"),
+    ]:
+        with pytest.raises(error, match=pattern):
+            demo.draw_prediction_times(ax, timings, num_test=5)
+    with pytest.raises(ValueError, match=r"^num_test must be an integer in \[1, inf\]"):
+        demo.draw_prediction_times(ax, good, num_test=0)
     with pytest.raises(ValueError, match=r"^sizes\[0\] must be an integer in \[3, 40\]"):
         demo.prediction_times(X, y, X[:5], [2], k=3)
     with pytest.raises(ValueError, match=r"^sizes\[0\]"):
@@ -339,5 +352,14 @@ def test_nearest_farthest_ratio_matches_brute_force_and_grows():
     fig, ax = plt.subplots()
     demo.draw_distance_concentration(ax, dims, ratios, mark={"MNIST": 784})
     assert ax.get_xscale() == "log"
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), dims)
+    with pytest.raises(ValueError, match="^dims and ratios must have the same length .* got 4 and 3"):
+        demo.draw_distance_concentration(ax, dims, ratios[:3])
+    with pytest.raises(ValueError, match="^dims must hold dimensions > 0"):
+        demo.draw_distance_concentration(ax, [0, 10], [0.1, 0.2])
+    with pytest.raises(ValueError, match=r"^mark\['CIFAR'\] must be > 0"):
+        demo.draw_distance_concentration(ax, dims, ratios, mark={"CIFAR": -1})
+    with pytest.raises(ValueError, match=r"^dims\[0\] must be an integer in \[1, inf\]"):
+        demo.nearest_farthest_ratio([0])
     with pytest.raises(ValueError, match="^num_points"):
         demo.nearest_farthest_ratio([2], num_points=2)

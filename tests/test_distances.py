@@ -132,16 +132,85 @@ def test_small_budgets_force_many_blocks(monkeypatch, metric, method):
                                rtol=1e-12, atol=1e-12)
 
 
-def test_no_loop_l2_is_clipped_so_no_nan():
+def test_no_loop_l2_never_gives_nan_and_identical_rows_are_exactly_zero():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 50)) + 100.0
     sq = (X**2).sum(axis=1)
     raw = sq[:, None] + sq[None, :] - 2 * X @ X.T
-    assert (raw < 0).any()  # the identity alone goes negative here: the clip is needed
+    assert (raw < 0).any()  # the identity alone goes negative here (sqrt would give NaN)
     d = pairwise_distances(X, X, "l2", "no_loops")
     assert not np.isnan(d).any() and (d >= 0).all()
-    np.testing.assert_allclose(np.diag(d), 0.0, atol=1e-4)
-    np.testing.assert_allclose(d, pairwise_distances(X, X, "l2", "two_loops"), atol=1e-4)
+    assert np.all(np.diag(d) == 0.0)  # recomputed by direct subtraction
+    np.testing.assert_allclose(d, pairwise_distances(X, X, "l2", "two_loops"), rtol=1e-9)
+
+
+def _formula(X_test, X_train):
+    """The no-loop L2's squared distances before any recomputation, as the module forms
+    them: the product in the inputs' dtype, the norms and sums in float64."""
+    prod = ((-2 * X_test) @ X_train.T).astype(np.float64)
+    sq = lambda A: np.einsum("ij,ij->i", A, A, dtype=np.float64)  # noqa: E731
+    return prod + sq(X_test)[:, None] + sq(X_train)[None, :]
+
+
+@settings(max_examples=30, deadline=None)
+@given(D=st.sampled_from([1, 3, 50, 784]), dtype=st.sampled_from([np.float32, np.float64]),
+       offset=st.sampled_from([0.0, 1.0, 1e2, 1e4]), noise=st.sampled_from([1e-6, 1e-2, 1.0, 1e2]),
+       seed=st.integers(0, 2**16))
+def test_rounding_bound_of_the_no_loop_formula_holds(D, dtype, offset, noise, seed):
+    """|computed − true squared distance| ≤ (c/2)·(‖a‖² + ‖b‖²), c = _rounding_factor(D, dtype):
+    the bound that decides which pairs are recomputed is a real bound."""
+    rng = np.random.default_rng(seed)
+    X_test = (offset + noise * rng.standard_normal((6, D))).astype(dtype)
+    X_train = np.vstack([X_test[:2], offset + noise * rng.standard_normal((7, D))]).astype(dtype)
+    a, b = X_test.astype(np.float64), X_train.astype(np.float64)
+    true = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)  # direct: relative error only
+    slack = 4 * (D + 2) * 2.0**-53 * true  # the rounding of `true` itself (and of d**2 below)
+    S = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :]
+    c = distances._rounding_factor(D, dtype)
+    assert np.all(np.abs(_formula(X_test, X_train) - true) <= c / 2 * S + slack)
+    # what pairwise_distances returns obeys the stated accuracy, and copies are exactly 0
+    d2 = pairwise_distances(X_test, X_train) ** 2
+    assert np.all(np.abs(d2 - true) <= c / 2 * S + slack)
+    assert np.all(d2[[0, 1], [0, 1]] == 0.0)
+
+
+def test_rounding_factor_examples():
+    assert math.isclose(distances._rounding_factor(784, np.float64), 788 * 2.0**-52 + 784 * 2.0**-52)
+    assert math.isclose(distances._rounding_factor(3072, np.float32), 3072 * 2.0**-23 + 3076 * 2.0**-52)
+
+
+def test_only_pairs_within_rounding_of_zero_are_recomputed(monkeypatch):
+    seen = []
+    original = distances._recompute_near_zero
+
+    def spy(block, X_train, dest, rows, block_limit, train_limit):
+        seen.append(len(rows))
+        return original(block, X_train, dest, rows, block_limit, train_limit)
+
+    monkeypatch.setattr(distances, "_recompute_near_zero", spy)
+    rng = np.random.default_rng(7)
+    for dtype in (np.float64, np.float32):
+        X_test = (255 * rng.random((20, 784))).astype(dtype)
+        X_train = (255 * rng.random((50, 784))).astype(dtype)
+        pairwise_distances(X_test, X_train)  # ordinary pixel data: no pair is near 0
+        assert seen == []
+        X_train[[3, 17]] = X_test[[5, 9]]  # two exact duplicates
+        d = pairwise_distances(X_test, X_train)
+        assert d[5, 3] == 0.0 and d[9, 17] == 0.0
+        assert seen == [2]  # only the two rows with a duplicate are inspected
+        seen.clear()
+
+
+@pytest.mark.parametrize("chunk_size", [None, 1, 4])
+def test_near_identical_rows_get_accurate_distances_in_every_block(monkeypatch, chunk_size):
+    monkeypatch.setattr(distances, "WORKING_MEMORY_BYTES", 4096)  # many blocks and chunks
+    rng = np.random.default_rng(8)
+    X_train = 1e4 + 1e-3 * rng.standard_normal((30, 64))
+    X_test = np.vstack([X_train[::3] + 1e-6, rng.normal(size=(5, 64))])  # near and far rows
+    exact = pairwise_distances(X_test, X_train, method="two_loops")
+    d = pairwise_distances(X_test, X_train, chunk_size=chunk_size)
+    np.testing.assert_allclose(d, exact, rtol=1e-9)
+    np.testing.assert_array_equal(pairwise_distances(X_train, X_train.copy(), chunk_size=chunk_size).diagonal(), 0.0)
 
 
 # ----------------------------------------------------------------------------- properties
@@ -218,6 +287,20 @@ def test_memory_stays_within_the_stated_bound(monkeypatch, metric, method):
     assert peak <= M * N * 8 + budget + 64 * 1024
 
 
+def test_memory_stays_bounded_when_every_pair_is_recomputed(monkeypatch):
+    budget = 256 * 1024
+    monkeypatch.setattr(distances, "WORKING_MEMORY_BYTES", budget)
+    M, N, D = 20, 400, 2000
+    for dtype in (np.float64, np.float32):
+        X_train = np.full((N, D), 1e4, dtype=dtype)  # all identical: every pair is recomputed
+        X_test = X_train[:M].copy()
+        peak = _peak_bytes(lambda: pairwise_distances(X_test, X_train))
+        # result + the block's budget + the recomputation's budget + its indices + numpy's
+        # own fixed-size ufunc buffers; gathering all training rows at once would be 6.4 MB
+        assert peak <= M * N * 8 + 2 * budget + N * 8 + 128 * 1024, dtype
+        assert np.all(pairwise_distances(X_test, X_train) == 0.0)
+
+
 def test_float32_no_loop_l2_makes_no_float64_copy_of_the_training_set():
     rng = np.random.default_rng(6)
     X_test = rng.random((10, 1000), dtype=np.float32)
@@ -274,3 +357,5 @@ def test_bad_arrays():
         pairwise_distances(X, "images")
     with pytest.raises(TypeError, match="^X_test must be a real numeric"):
         pairwise_distances(np.array([["a", "b", "c"]]), X)
+    with pytest.raises(ValueError, match="^X_train must be a rectangular array"):
+        pairwise_distances(X, [[1.0, 2.0, 3.0], [4.0]])

@@ -335,6 +335,13 @@ def test_accuracies_from_distances():
     with pytest.warns(SkippedKWarning, match="^k = 4 skipped"):
         acc = accuracies_from_distances(d, y_train, y_val, [1, 3, 4])
     np.testing.assert_array_equal(acc, [0.5, 0.0, np.nan])
+    # the length errors name what there is: dists (no X here)
+    with pytest.raises(ValueError, match="^y_train has 2 labels but dists has 3 columns"):
+        accuracies_from_distances(d, y_train[:2], y_val, [1])
+    with pytest.raises(ValueError, match="^y_val has 3 labels but dists has 2 rows"):
+        accuracies_from_distances(d, y_train, [0, 0, 1], [1])
+    with pytest.raises(ValueError, match="^k_choices must be a flat sequence of integers, got ragged"):
+        accuracies_from_distances(d, y_train, y_val, [[1], [2, 3]])
 
 
 @settings(max_examples=40, deadline=None)

@@ -72,3 +72,25 @@ def test_show_class_examples_one_row_per_class():
         plots.show_class_examples(X[:-1], y[:-1], ["a", "b", "c"], per_class=10)
     with pytest.raises(ValueError, match=r"labels in \[0, 2\)"):
         plots.show_class_examples(X, y, ["a", "b"], per_class=2)
+
+
+def test_figure_to_png_renders_one_pass_at_figure_dpi():
+    fig = plots.new_figure((2.0, 1.0))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    png = plots.figure_to_png(fig)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (round(2.0 * fig.dpi), round(1.0 * fig.dpi))
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        plots.figure_to_png("figure")
+
+
+def test_show_figure_displays_an_image_and_closes(monkeypatch):
+    shown = []
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    fig, _ = plt.subplots()
+    plots.show_figure(fig)
+    assert len(shown) == 1 and shown[0].format == "png" and shown[0].data[:4] == b"\x89PNG"
+    assert not plt.fignum_exists(fig.number)

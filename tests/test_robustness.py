@@ -96,23 +96,12 @@ def test_no_loop_l2_of_a_row_with_inf_is_refused_not_nan():
         distances.pairwise_distances(np.zeros((1, 2)), np.array([[np.inf, 0.0]]))
 
 
-_EXACT_ZERO_XFAIL = pytest.mark.xfail(
-    strict=True,
-    reason="distances.py: no-loop L2 (‖a‖² + ‖b‖² − 2a·b) gives a row and its exact copy a distance "
-    "of up to 0.03 (float64, near-identical rows ~1e4) / 202 (float32, rows all 1e4) instead of 0; "
-    "refine pairs whose squared distance is within rounding of 0 by direct subtraction",
-)
-
-
 def _identical_cases():
     for metric in distances.METRICS:
         for method in distances.METHODS:
             for dtype in (np.float64, np.float32):
                 for data in ("constant", "near_identical"):
-                    marks = []
-                    if metric == "l2" and method == "no_loops" and (data == "near_identical" or dtype == np.float32):
-                        marks = [_EXACT_ZERO_XFAIL]
-                    yield pytest.param(metric, method, dtype, data, marks=marks,
+                    yield pytest.param(metric, method, dtype, data,
                                        id=f"{metric}-{method}-{np.dtype(dtype).name}-{data}")
 
 
@@ -136,14 +125,7 @@ def test_single_pair_distances_of_identical_inputs_are_zero(a, b):
     assert distances.l2_distance(a, b) == 0.0
 
 
-@pytest.mark.parametrize("method", [
-    "one_loop",
-    "two_loops",
-    pytest.param("no_loops", marks=pytest.mark.xfail(
-        strict=True,
-        reason="distances.py: the no-loop L2's rounding (up to 0.01 here) exceeds the true distance "
-        "between near-identical rows, so 1-NN does not find a test row's exact duplicate")),
-])
+@pytest.mark.parametrize("method", ["one_loop", "two_loops", "no_loops"])
 def test_knn_finds_an_exact_duplicate_among_near_identical_rows(method):
     X_train = _near_identical(784, n=40, noise=1e-4)
     y_train = np.arange(40)  # one label per row: the prediction says which row was nearest

@@ -70,3 +70,18 @@ def test_comparable_outputs_skip_ignored_cells_and_images():
 def test_cli_rejects_missing_notebook(tmp_path):
     with pytest.raises(SystemExit):
         rn.main([str(tmp_path / "nope.ipynb")])
+
+
+def test_course_notebooks_takes_str_or_path_and_names_folder_otherwise(tmp_path):
+    for name in ("02_b.ipynb", "01_a.ipynb", "notes.ipynb", "1_x.ipynb"):
+        (tmp_path / name).write_text("{}")
+    expected = [tmp_path / "01_a.ipynb", tmp_path / "02_b.ipynb"]
+    assert rn.course_notebooks(tmp_path) == expected
+    assert rn.course_notebooks(str(tmp_path)) == expected
+    with pytest.raises(TypeError, match="^folder must be a path"):
+        rn.course_notebooks(3)
+
+
+def test_comparable_outputs_names_nb_for_a_non_notebook():
+    with pytest.raises(TypeError, match="^nb must be a notebook"):
+        rn.comparable_outputs({"cells": []})  # a plain dict: cells would lack attribute access

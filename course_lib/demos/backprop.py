@@ -15,13 +15,31 @@ Introduced in ``notebooks/07_backpropagation.ipynb``.
 
 from __future__ import annotations
 
+import math
+
 from .._validation import check_int
-from ..graph import Value, backward_order, describe_backward_step, draw_graph, gradients_final_after
+from ..graph import (
+    Value,
+    _check_data,
+    backward_order,
+    describe_backward_step,
+    draw_graph,
+    gradients_final_after,
+)
 
 __all__ = ["lecture_example", "compute_backprop_state", "draw_backprop_step", "backprop_widget"]
 
 #: Node names of the lecture example, inputs first.
 NAMES = ("x", "y", "z", "q", "f")
+
+#: The range of the widget's sliders (widened to include a start value outside it).
+SLIDER_RANGE = (-5.0, 5.0)
+
+
+def _check_inputs(x, y, z) -> tuple[float, float, float]:
+    """x, y, z as Python floats; TypeError/ValueError naming the argument for anything that
+    is not a finite real number (strings such as ``"3"`` and bools are refused)."""
+    return _check_data(x, "x"), _check_data(y, "y"), _check_data(z, "z")
 
 
 def lecture_example(x: float = 3.0, y: float = 5.0, z: float = -2.0) -> dict:
@@ -39,12 +57,15 @@ def lecture_example(x: float = 3.0, y: float = 5.0, z: float = -2.0) -> dict:
 
     Raises
     ------
-    TypeError, ValueError
-        An input that is not a finite real number (raised by :class:`~course_lib.graph.Value`,
-        naming ``data``).
+    TypeError
+        ``x``, ``y`` or ``z`` is not a real number (a string such as ``"3"``, a bool, None);
+        the message names the argument.
+    ValueError
+        ``x``, ``y`` or ``z`` is NaN or ±inf.
 
     Source: lecture part 3. Notebook 07.
     """
+    x, y, z = _check_inputs(x, y, z)
     nodes = {"x": Value(x, "x"), "y": Value(y, "y"), "z": Value(z, "z")}
     nodes["q"] = nodes["x"] + nodes["y"]
     nodes["q"].label = "q"
@@ -139,23 +160,41 @@ def backprop_widget(x: float = 3.0, y: float = 5.0, z: float = -2.0):
     "Backward step" advances forward pass → seed → × gate → + gate; "Reset" returns to the
     forward pass. Moving a slider redraws the current step with the new numbers.
 
+    Parameters
+    ----------
+    x, y, z : float, finite
+        The sliders' start values (the lecture's 3, 5, −2 by default). The sliders span
+        :data:`SLIDER_RANGE` (−5 to 5 in steps of 0.5), widened to the next whole numbers
+        for a start value outside it, so no value is silently clipped.
+
     Returns
     -------
     ipywidgets.VBox
         Children: ``[HBox(x, y, z sliders), HBox(step button, reset button), HTML status,
         Output (the figure)]``.
 
-    Notebook 07.
+    Raises
+    ------
+    TypeError
+        ``x``, ``y`` or ``z`` is not a real number (a string such as ``"3"``, a bool, None).
+    ValueError
+        ``x``, ``y`` or ``z`` is NaN or ±inf.
+
+    Source: lecture part 3. Notebook 07.
     """
+    x, y, z = _check_inputs(x, y, z)  # before any widget exists: errors name the argument
+
     import ipywidgets as widgets
     import matplotlib.pyplot as plt
     from IPython.display import display
 
     style = {"description_width": "1.5em"}
     layout = widgets.Layout(width="260px")
+    low, high = SLIDER_RANGE
     sliders = [
-        widgets.FloatSlider(value=v, min=-5.0, max=5.0, step=0.5, description=name,
-                            continuous_update=False, style=style, layout=layout)
+        widgets.FloatSlider(value=v, min=min(low, math.floor(v)), max=max(high, math.ceil(v)),
+                            step=0.5, description=name, continuous_update=False, style=style,
+                            layout=layout)
         for name, v in (("x", x), ("y", y), ("z", z))
     ]
     step_button = widgets.Button(description="backward step ▶", button_style="warning",

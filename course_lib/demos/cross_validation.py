@@ -21,6 +21,7 @@ Introduced in ``notebooks/03_cross_validation.ipynb``.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -32,6 +33,7 @@ from .._validation import (
     check_int,
     check_labels,
     check_nonnegative_float,
+    check_positive_float,
     check_seed,
 )
 from ..model_selection import _check_k_choices, _check_num_folds, k_fold_indices
@@ -188,7 +190,7 @@ def draw_fit_regimes(axes, X_train, y_train, X_test, y_test, ks, *, resolution: 
     from ..knn import predict_from_distances
     from ..metrics import accuracy
 
-    ks = _check_k_choices(ks)
+    ks = _check_k_choices(ks, "ks")
     axes = list(np.ravel(axes))
     if len(axes) != len(ks):
         raise ValueError(f"axes must hold one Axes per k: {len(ks)} needed, got {len(axes)}")
@@ -256,7 +258,7 @@ def tuning_on_test_set(k_values, *, num_train: int = 200, num_test: int = 40,
     from ..distances import pairwise_distances
     from ..model_selection import accuracies_from_distances
 
-    k_values = _check_k_choices(k_values)
+    k_values = _check_k_choices(k_values, "k_values")
     num_train = check_int(num_train, "num_train", low=2)
     num_test = check_int(num_test, "num_test", low=2)
     num_fresh = check_int(num_fresh, "num_fresh", low=2)
@@ -561,7 +563,7 @@ def prediction_times(X_train, y_train, X_test, sizes, *, k: int = 1, repeats: in
     k = check_int(k, "k", low=1)
     repeats = check_int(repeats, "repeats", low=1)
     sizes = np.asarray(
-        [check_int(n, f"sizes[{i}]", low=k, high=X_train.shape[0]) for i, n in enumerate(_check_k_choices(sizes))],
+        [check_int(n, f"sizes[{i}]", low=k, high=X_train.shape[0]) for i, n in enumerate(_check_k_choices(sizes, "sizes"))],
         dtype=np.int64,
     )
     fit_s, pred_s = [], []
@@ -580,19 +582,65 @@ def prediction_times(X_train, y_train, X_test, sizes, *, k: int = 1, repeats: in
     return {"sizes": sizes, "fit_seconds": np.array(fit_s), "predict_seconds": np.array(pred_s)}
 
 
+def _check_timings(timings) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three arrays of a :func:`prediction_times` dict, checked: sizes (float64, > 0),
+    fit and predict seconds (float64, >= 0), all 1-D of the same non-zero length."""
+    keys = ("sizes", "fit_seconds", "predict_seconds")
+    if not isinstance(timings, Mapping):
+        raise TypeError(
+            "timings must be the dict returned by prediction_times (entries 'sizes', "
+            f"'fit_seconds', 'predict_seconds'), got {type(timings).__name__}"
+        )
+    missing = [key for key in keys if key not in timings]
+    if missing:
+        raise ValueError(
+            "timings must have the entries 'sizes', 'fit_seconds' and 'predict_seconds' (the "
+            f"dict returned by prediction_times); missing {', '.join(map(repr, missing))}"
+        )
+    sizes, fit, pred = (as_float_array(timings[key], f"timings[{key!r}]", ndim=1) for key in keys)
+    if not len(sizes) == len(fit) == len(pred):
+        raise ValueError(
+            "timings must hold one entry per training-set size: 'sizes', 'fit_seconds' and "
+            f"'predict_seconds' must have the same length, got {len(sizes)}, {len(fit)} and "
+            f"{len(pred)}"
+        )
+    if np.any(sizes <= 0):
+        raise ValueError(f"timings['sizes'] must hold training-set sizes >= 1, found {sizes.min():g}")
+    for key, values in (("fit_seconds", fit), ("predict_seconds", pred)):
+        if np.any(values < 0):
+            raise ValueError(f"timings[{key!r}] must hold durations >= 0, found {values.min():g}")
+    return sizes, fit, pred
+
+
 def draw_prediction_times(ax, timings: dict, num_test: int) -> None:
     """Plot prediction and training time (milliseconds) against the training-set size N,
     with the straight line through the origin that best fits the prediction times.
 
-    ``timings`` is the dict of :func:`prediction_times`; ``num_test`` is M (for the label).
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    timings : dict
+        As returned by :func:`prediction_times`: ``"sizes"`` (S,) training-set sizes ≥ 1,
+        ``"fit_seconds"`` and ``"predict_seconds"`` (S,) durations in seconds ≥ 0.
+    num_test : int >= 1
+        M, the number of test samples that were predicted (for the label).
+
     Draws only; prints and returns nothing (so the cell's text output is stable).
-    Raises ``KeyError`` if ``timings`` lacks one of its three entries.
+
+    Raises
+    ------
+    TypeError
+        ``timings`` is not a dict (mapping) or holds non-numbers; ``num_test`` not an integer.
+    ValueError
+        ``timings`` lacks one of its three entries, they are not 1-D of the same non-zero
+        length, a size is < 1, a duration negative or not finite; ``num_test`` < 1.
 
     Source: lecture part 1 ("slow at test time"). Introduced in notebook 03_cross_validation.
     """
-    sizes = np.asarray(timings["sizes"], dtype=float)
-    pred = 1e3 * np.asarray(timings["predict_seconds"], dtype=float)
-    fit = 1e3 * np.asarray(timings["fit_seconds"], dtype=float)
+    sizes, fit, pred = _check_timings(timings)
+    num_test = check_int(num_test, "num_test", low=1)
+    pred = 1e3 * pred
+    fit = 1e3 * fit
     slope = float(sizes @ pred / (sizes @ sizes))
     ax.plot(sizes, pred, "o-", color=CLASS_COLORS[0], label=f"predict {num_test} test images")
     ax.plot(sizes, slope * sizes, ":", color="grey", label="proportional to N")
@@ -838,7 +886,7 @@ def pick_equal_distance_example(images, labels, *, shifts=(1, 2, 3), num_candida
     from ..distances import pairwise_distances
 
     images, labels = _check_stack(images, labels)
-    shifts = _check_k_choices(shifts)
+    shifts = _check_k_choices(shifts, "shifts")
     num_candidates = check_int(num_candidates, "num_candidates", low=1)
     cands = np.arange(min(num_candidates, images.shape[0]))
     flat = images.reshape(images.shape[0], -1)
@@ -934,7 +982,7 @@ def nearest_farthest_ratio(dims, *, num_points: int = 300, seed: int = 0) -> np.
     """
     from ..distances import pairwise_distances
 
-    dims = _check_k_choices(dims)
+    dims = _check_k_choices(dims, "dims")
     num_points = check_int(num_points, "num_points", low=3)
     seed = check_seed(seed)
     rng = np.random.default_rng(seed)
@@ -954,14 +1002,45 @@ def draw_distance_concentration(ax, dims, ratios, *, mark: dict | None = None) -
     """Plot the nearest/farthest ratio against the dimension D (log axis); ``mark`` maps a
     label to a dimension to highlight with a vertical line (e.g. ``{"MNIST": 784}``).
 
-    Draws only. No checks beyond matplotlib's own (``dims`` and ``ratios`` of equal length).
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    dims : sequence of numbers > 0, shape (S,)
+        The dimensions D (as given to :func:`nearest_farthest_ratio`).
+    ratios : sequence of float, shape (S,)
+        The ratios it returned, one per dimension.
+    mark : dict mapping str to a number > 0, optional
+
+    Draws only; returns nothing.
+
+    Raises
+    ------
+    TypeError
+        Non-numeric ``dims``/``ratios``; ``mark`` not a dict.
+    ValueError
+        ``dims`` or ``ratios`` not 1-D, empty or not finite; different lengths; a dimension
+        (in ``dims`` or ``mark``) ≤ 0 (it could not be drawn on the log axis).
 
     Source: the curse of dimensionality (lecture part 1). Introduced in notebook
     03_cross_validation.
     """
-    dims = np.asarray(dims, dtype=float)
+    dims = as_float_array(dims, "dims", ndim=1)
+    ratios = as_float_array(ratios, "ratios", ndim=1)
+    if dims.shape != ratios.shape:
+        raise ValueError(
+            f"dims and ratios must have the same length (one ratio per dimension), got "
+            f"{dims.size} and {ratios.size}"
+        )
+    if np.any(dims <= 0):
+        raise ValueError(f"dims must hold dimensions > 0 (log axis), found {dims.min():g}")
+    if mark is None:
+        mark = {}
+    if not isinstance(mark, Mapping):
+        raise TypeError(f"mark must be a dict mapping labels to dimensions, got {type(mark).__name__}")
+    for label, D in mark.items():
+        check_positive_float(D, f"mark[{label!r}]")
     ax.plot(dims, ratios, "o-", color=CLASS_COLORS[0])
-    for i, (label, D) in enumerate((mark or {}).items()):
+    for i, (label, D) in enumerate(mark.items()):
         color = (CLASS_COLORS[5], CLASS_COLORS[3], CLASS_COLORS[2], CLASS_COLORS[7])[i % 4]
         ax.axvline(D, color=color, ls="--", lw=1.2, label=f"{label}: D = {D:,}")
     ax.set_xscale("log")

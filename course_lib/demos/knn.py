@@ -141,7 +141,8 @@ def knn_plane(X, y, k: int, metric: str = "l2", num_classes: int | None = None,
     Raises
     ------
     TypeError / ValueError
-        Bad shapes or values (as :func:`course_lib.knn.vote_counts`), or points not 2-D.
+        Bad shapes or values (as :func:`course_lib.knn.vote_counts`), or ``X`` / ``grid``
+        not of shape (N, 2) / (G, 2).
 
     Notebook ``02_knn`` (interactive demo).
     """
@@ -149,7 +150,14 @@ def knn_plane(X, y, k: int, metric: str = "l2", num_classes: int | None = None,
     if X.shape[1] != 2:
         raise ValueError(f"X must have shape (N, 2) (points in the plane), got {X.shape}")
     y = check_labels(y, "y", n=X.shape[0])
-    grid = GRID if grid is None else as_float_array(grid, "grid", ndim=2)
+    if grid is None:
+        grid = GRID
+    else:
+        grid = as_float_array(grid, "grid", ndim=2)
+        if grid.shape[1] != 2:
+            raise ValueError(
+                f"grid must have shape (G, 2) (locations in the plane), got {grid.shape}"
+            )
     metric = check_choice(metric, "metric", METRICS)
     counts = vote_counts(pairwise_distances(grid, X, metric=metric), y, k, num_classes)
     top = counts.max(axis=1, keepdims=True)

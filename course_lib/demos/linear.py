@@ -452,3 +452,29 @@ def linear_2d_widget(X=None, y=None, W=None, b=None, *, lim: float = 4.0, resolu
     rows = [widgets.HBox([sliders[f"w0_{c}"], sliders[f"w1_{c}"], sliders[f"b_{c}"]]) for c in range(3)]
     w.children = tuple(rows) + (w.out,)
     return w
+
+
+def _benchmark_redraw(W, b):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(5.2, 5.2))
+    X, y = toy_data_2d("blobs")
+    draw_linear_2d(fig.add_subplot(), W, b, X, y)
+    return fig
+
+
+def _close(fig):
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+#: (name, callable, list of kwargs) for benchmarks/bench_widgets.py. The widget itself keeps
+#: one figure and only updates its artists, so drawing a new figure each time is an upper bound.
+BENCHMARK_CASES = [
+    (
+        "04 linear 2-D redraw (new figure: upper bound)",
+        lambda **kw: _close(_benchmark_redraw(**kw)),
+        [dict(W=DEMO_W, b=DEMO_B), dict(W=-DEMO_W, b=DEMO_B + 1.0)],
+    ),
+]

@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import _check_real, as_float_array, check_nonnegative_float
 from ..losses import cross_entropy, hinge_loss, softmax
+from ..plots import figure_to_png, new_figure, show_figure
 
 __all__ = [
     "compute_loss_comparison",
@@ -23,6 +24,8 @@ __all__ = [
     "SCORE_RANGE",
     "BENCHMARK_CASES",
 ]
+
+_FIGSIZE = (10, 3.6)
 
 #: Slider range of both scores (score units); the loss curves are drawn over it.
 SCORE_RANGE = (-4.0, 6.0)
@@ -126,7 +129,7 @@ def draw_loss_comparison(
     scores = result["scores"]
     names = _check_class_names(class_names, len(scores))
     if fig is None:
-        fig = plt.figure(figsize=(10, 3.6))
+        fig = plt.figure(figsize=_FIGSIZE)
     fig.clear()
     ax_scores, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
 
@@ -187,8 +190,9 @@ def loss_comparison_widget(other_scores=(-3.1,), class_names=_DEFAULT_NAMES, del
     state = {}
 
     def update(correct, wrong):
-        result = draw_loss_comparison(correct, wrong, other_scores, names, delta)
-        plt.show()
+        result = draw_loss_comparison(correct, wrong, other_scores, names, delta,
+                                      fig=new_figure(_FIGSIZE))
+        show_figure(result["figure"])
         state["latest"] = {k: v for k, v in result.items() if k != "figure"}
 
     slider = dict(min=SCORE_RANGE[0], max=SCORE_RANGE[1], step=0.05, readout_format=".2f",
@@ -246,8 +250,8 @@ def draw_loss_recap(ax=None):
 #: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: the redraw of the demo.
 BENCHMARK_CASES = [
     (
-        "05 loss comparison redraw",
-        lambda **kw: plt.close(draw_loss_comparison(**kw)["figure"]),
+        "05 loss comparison redraw (one-pass PNG, as the widget shows it)",
+        lambda **kw: figure_to_png(draw_loss_comparison(**kw, fig=new_figure(_FIGSIZE))["figure"]),
         [dict(correct_score=c, wrong_score=w) for c, w in [(2.0, 1.23), (-1.0, 3.0), (5.0, 0.0)]],
     ),
 ]

@@ -550,3 +550,27 @@ def draw_search_scatter(ax, results: dict, *, title: str | None = None, vmin=Non
     if title:
         ax.set_title(title, fontsize=12)
     return sc
+
+
+def _benchmark_redraw(learning_rate, num_steps):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    draw_gd_on_bowl(ax, learning_rate, num_steps)
+    return fig
+
+
+def _close(fig):
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+#: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: one redraw of the demo.
+BENCHMARK_CASES = [
+    (
+        "06 gradient descent on a bowl",
+        lambda **kw: _close(_benchmark_redraw(**kw)),
+        [dict(learning_rate=0.05, num_steps=20), dict(learning_rate=0.2, num_steps=60)],
+    ),
+]

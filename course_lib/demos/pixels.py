@@ -13,7 +13,9 @@ import numpy as np
 
 from .._validation import as_image, check_int
 from ..images import TRANSFORMATIONS, mean_abs_difference, to_grayscale, transform
-from ..plots import show_image
+from ..plots import figure_to_png, new_figure, show_figure, show_image
+
+_FIGSIZE = (11, 3.2)
 
 __all__ = ["compare_transformation", "draw_transformation", "transformation_widget", "BENCHMARK_CASES"]
 
@@ -44,7 +46,7 @@ def draw_transformation(image, kind: str, strength: float, seed: int = 0, fig=No
     (see :func:`compare_transformation`) with the ``"figure"`` added."""
     result = compare_transformation(image, kind, strength, seed=seed)
     if fig is None:
-        fig = plt.figure(figsize=(11, 3.2))
+        fig = plt.figure(figsize=_FIGSIZE)
     fig.clear()
     axes = fig.subplots(1, 3)
     show_image(image, ax=axes[0], title="original")
@@ -75,8 +77,8 @@ def transformation_widget(image, seed: int = 0):
     state = {}
 
     def update(kind, strength):
-        result = draw_transformation(image, kind, strength, seed=seed)
-        plt.show()
+        result = draw_transformation(image, kind, strength, seed=seed, fig=new_figure(_FIGSIZE))
+        show_figure(result["figure"])
         state["latest"] = {k: v for k, v in result.items() if k != "figure"}
 
     widget = widgets.interactive(
@@ -93,14 +95,15 @@ def transformation_widget(image, seed: int = 0):
 def _benchmark_image():
     from ..images import sample_photo
 
-    return sample_photo()
+    return sample_photo(downscale=3)  # the size notebook 01 uses
 
 
 #: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: the redraw of the demo.
 BENCHMARK_CASES = [
     (
-        "01 transformation redraw",
-        lambda **kw: plt.close(draw_transformation(_benchmark_image(), **kw)["figure"]),
+        "01 transformation redraw (one-pass PNG, as the widget shows it)",
+        lambda **kw: figure_to_png(
+            draw_transformation(_benchmark_image(), **kw, fig=new_figure(_FIGSIZE))["figure"]),
         [dict(kind=k, strength=0.5) for k in TRANSFORMATIONS],
     ),
 ]
