@@ -363,3 +363,20 @@ def test_nearest_farthest_ratio_matches_brute_force_and_grows():
         demo.nearest_farthest_ratio([0])
     with pytest.raises(ValueError, match="^num_points"):
         demo.nearest_farthest_ratio([2], num_points=2)
+
+
+def test_explorer_cached_grid_gives_the_same_accuracies_as_direct_computation():
+    import matplotlib.pyplot as plt
+
+    from course_lib.demos.cross_validation import CrossValidationExplorer
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 4))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    explorer = CrossValidationExplorer(X, y)
+    fig, ax = plt.subplots()
+    result = explorer.draw(ax, 4, (2, 20))
+    plt.close(fig)
+    assert result["k_choices"] == [2, 3, 4, 5, 6, 8, 10, 12, 15, 20]
+    np.testing.assert_array_equal(result["accuracies"], explorer.accuracies(result["k_choices"], 4))
+    assert 4 in explorer._grid_cache

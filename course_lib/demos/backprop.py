@@ -233,3 +233,28 @@ def backprop_widget(x: float = 3.0, y: float = 5.0, z: float = -2.0):
     reset_button.on_click(on_reset)
     redraw()
     return widgets.VBox([widgets.HBox(sliders), widgets.HBox([step_button, reset_button]), status, out])
+
+
+def _benchmark_redraw(**kw):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.6, 3.4))
+    draw_backprop_step(ax, **kw)
+    fig.subplots_adjust(left=0, right=1, bottom=0, top=0.9)
+    return fig
+
+
+def _close(fig):
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+#: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: one redraw of the demo.
+BENCHMARK_CASES = [
+    (
+        "07 graph redraw",
+        lambda **kw: _close(_benchmark_redraw(**kw)),
+        [dict(x=3.0, y=5.0, z=-2.0, step=None), dict(x=1.0, y=-2.0, z=4.0, step=2)],
+    ),
+]

@@ -437,3 +437,21 @@ def show_neighbors(test_images, train_images, neighbor_idx, y_train, class_names
             axes[r, j + 1].title.set_fontsize(9)
     fig.tight_layout(pad=0.3)
     return fig
+
+
+def _benchmark_redraw(**kw):
+    fig, ax = plt.subplots(figsize=(6.2, 4.6))
+    draw_knn_plane(ax, **kw)
+    fig.tight_layout()
+    return fig
+
+
+#: (name, callable, list of kwargs) for benchmarks/bench_widgets.py: one redraw of the demo.
+BENCHMARK_CASES = [
+    (
+        "02 k-NN plane redraw",
+        lambda **kw: plt.close(_benchmark_redraw(**kw)),
+        [dict(num_classes=3, points_per_class=20, k=1, metric="l2"),
+         dict(num_classes=5, points_per_class=50, k=7, metric="l1")],
+    ),
+]
