@@ -105,7 +105,7 @@ def _identical_cases():
                                        id=f"{metric}-{method}-{np.dtype(dtype).name}-{data}")
 
 
-@pytest.mark.parametrize("metric, method, dtype, data", _identical_cases())
+@pytest.mark.parametrize("metric, method, dtype, data", list(_identical_cases()))
 def test_identical_rows_have_distance_exactly_zero(metric, method, dtype, data):
     D = 784
     X = np.full((6, D), 1e4) if data == "constant" else _near_identical(D, n=6)
