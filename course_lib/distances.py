@@ -259,6 +259,19 @@ def _rounding_factor(D: int, dtype) -> float:
     return D * float(np.finfo(dtype).eps) + (D + 4) * float(np.finfo(np.float64).eps)
 
 
+def _underflow_term(D: int, dtype) -> float:
+    """An absolute addition to the rounding bound for products that underflow.
+
+    A product ``a_i·b_i`` smaller than the dtype's smallest normal number (float32: 1.2e-38,
+    e.g. values of 1e-20) is rounded to the subnormal grid, off by up to half its spacing
+    ``s`` (float32: 1.4e-45) whatever its size; the D products of ``2 a·b`` can thus be off
+    by ``D·s`` in absolute terms, which a relative bound does not cover. Twice that, as for
+    ``c``. Negligible (below 1e-40) unless the squared distances themselves are that small,
+    and then those pairs are recomputed exactly.
+    """
+    return 2 * D * float(np.finfo(dtype).smallest_subnormal)
+
+
 def _recompute_near_zero(block, X_train, dest, rows, block_limit, train_limit):
     """Overwrite ``dest[i, j]`` with ``Σ_d (block[i, d] − X_train[j, d])²`` in float64 for
     every pair of the given ``rows`` whose computed value is within the pair's own
@@ -299,21 +312,34 @@ def _no_loops_l2(X_test, X_train, out, chunk_size, train_sq=None):
     # Rounding bound (see _rounding_factor): a computed squared distance ≤ c·(‖a‖² + ‖b‖²)
     # may come from a true 0, so such pairs are recomputed directly.
     c = _rounding_factor(D, X_train.dtype)
-    train_limit = c * train_sq
+    train_limit = c * train_sq + _underflow_term(D, X_train.dtype)
     train_limit_max = float(train_limit.max())
+    if f32:
+        # |2 a·b| ≤ 2‖a‖‖b‖ bounds every partial sum of the float32 product (Cauchy-Schwarz).
+        # Rows for which that could pass float32's largest value (3.4e38, e.g. values of
+        # 1e20) are left out of the product and computed by direct subtraction in float64.
+        train_norm = max(1.0, float(np.sqrt(train_sq.max())))
+        overflow_norm = float(np.finfo(np.float32).max) / 4 / train_norm
     buffer = np.empty((rows, D), dtype=X_test.dtype)
     for start in range(0, M, rows):
         block = X_test[start:start + rows]
         dest = out[start:start + rows]
         minus_two = buffer[: block.shape[0]]
-        np.multiply(block, -2, out=minus_two)  # exact: scaling by a power of two
+        block_sq = _squared_norms(block)
+        overflow = np.sqrt(block_sq) > overflow_norm if f32 else None
+        if f32 and overflow.any():
+            minus_two[overflow] = 0.0  # their product is skipped; NaN below marks them
+            np.multiply(block, -2, out=minus_two, where=~overflow[:, None])
+        else:
+            np.multiply(block, -2, out=minus_two)  # exact: scaling by a power of two
         if f32:
             np.copyto(dest, minus_two @ X_train.T)  # float32 product, float64 result
         else:
             np.matmul(minus_two, X_train.T, out=dest)
-        block_sq = _squared_norms(block)
         dest += block_sq[:, None]
         dest += train_sq[None, :]
+        if f32 and overflow.any():
+            dest[overflow] = np.nan  # recomputed below, as every NaN is
         # A row whose smallest value exceeds c·‖a‖² + the largest c·‖b‖² has no pair within
         # rounding of 0 (one read-only pass, no mask). In the other rows (rare in real
         # data) each pair is checked against its own bound and recomputed by direct
@@ -424,6 +450,13 @@ def pairwise_distances(X_test, X_train, metric: str = "l2", method: str = "no_lo
       ``(c/2)·(‖a‖² + ‖b‖²) / d``. That is a worst case: ``benchmarks/bench_distances.py``
       measures the largest error against a float64 reference on random pixel values,
       0 for float64 input and about 0.005 pixel units for float32 images of 3,072 values.
+
+    With float32 input, the product is also kept from leaving float32's range: a test row
+    for which ``2‖a‖·max(1, ‖b‖)`` could exceed float32's largest value (values around
+    1e19 and up) is computed entirely by direct subtraction in float64 instead of
+    overflowing to inf, and products too small for float32 (values around 1e-20 and
+    below) widen the recomputation bound by ``2·D·2⁻¹⁴⁹`` (``_underflow_term``), so such
+    inputs get the same distances as the other methods.
 
     Finding the pairs to recompute takes one read-only pass over each block of the result
     (no measurable slowdown in ``benchmarks/bench_distances.py``), and real images rarely

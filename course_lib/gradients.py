@@ -207,7 +207,11 @@ def relative_error(a, b, floor: float = 1e-8):
             f"a and b must have broadcastable shapes, got {a.shape} and {b.shape}"
         ) from None
     denom = np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
-    err = np.abs(a - b) / denom
+    with np.errstate(over="ignore"):
+        err = np.abs(a - b) / denom
+    overflowed = np.isinf(err)  # a - b beyond 1.8e308 (a = 1.7e308, b = -1.7e308): scale first
+    if overflowed.any():
+        err = np.where(overflowed, np.abs(a / denom - b / denom), err)
     if shape == ():
         return float(err)
     return np.asarray(err, dtype=np.float64)

@@ -233,7 +233,7 @@ class Value:
 
         def _backward():
             self.grad += (1.0 / other.data) * out.grad  # ∂(a / b)/∂a = 1 / b
-            other.grad += (-self.data / other.data**2) * out.grad  # ∂(a / b)/∂b = −a / b²
+            other.grad += _minus_a_over_b_squared(self.data, other.data) * out.grad  # ∂(a / b)/∂b = −a / b²
 
         out._backward = _backward
         return out
@@ -403,6 +403,9 @@ class Value:
             ``num_steps`` not an integer in ``[0, number of gates]``.
         ZeroDivisionError
             A ``x ** p`` gate with ``x = 0`` and ``0 < p < 1`` (infinite slope).
+        ValueError
+            A gradient overflowed (beyond about 1.8e308, e.g. ``1 / x`` at ``x = 1e-200``,
+            whose slope is −1e400); the message names the gate. The pass stops there.
 
         Source: lecture part 3 (the backward pass applies the chain rule from the output back).
         """
@@ -414,7 +417,7 @@ class Value:
             node.grad = 0.0
         self.grad = 1.0
         for node in gates[:num_steps]:
-            node._backward()
+            _run_gate(node)
 
     def zero_grad(self) -> None:
         """Set ``.grad`` to 0.0 on this node and every node it was computed from."""
@@ -435,7 +438,7 @@ class Value:
             for node in unique:
                 node.grad = 0.0
             self.grad = 1.0
-            self._backward()
+            _run_gate(self)
             return tuple((node, node.grad) for node in unique)
         finally:
             for node, g in saved:
@@ -444,6 +447,45 @@ class Value:
 
 def _no_backward():
     """The backward step of a leaf: nothing to pass on."""
+
+
+def _minus_a_over_b_squared(a: float, b: float) -> float:
+    """``−a / b²``, the division gate's local gradient for its divisor ``b`` (≠ 0).
+
+    Computed as written while ``b²`` is an ordinary float; beyond that (``|b|`` above 1e150,
+    where ``b ** 2`` overflows, or below 1e-150, where it loses digits and then rounds to 0)
+    as ``−(a / b) / b``, which stays finite whenever the result is.
+    """
+    if 1e-150 < abs(b) < 1e150:
+        return -a / b**2
+    return -(a / b) / b
+
+
+def _run_gate(gate: Value) -> None:
+    """Run one gate's ``_backward``, refusing a gradient beyond the float range.
+
+    The forward pass refuses a value that overflows (:func:`_result`); this is the same check
+    for the backward pass. A gradient can overflow although every forward value is finite
+    (``1 / x`` at ``x = 1e-200`` is 1e200, its slope −1e400), and Python then gives ±inf
+    silently (``a / b``, ``a * b``) or raises ``OverflowError`` (``x ** p``). Either becomes a
+    ``ValueError`` naming the gate; its inputs keep the gradients they had before the step.
+    """
+    inputs = gate._prev
+    before = [node.grad for node in inputs]
+    try:
+        gate._backward()
+        if all(math.isfinite(node.grad) for node in inputs):
+            return  # the usual case
+    except OverflowError:
+        pass
+    for node, grad in zip(inputs, before):
+        node.grad = grad
+    label = f" {gate.label!r}" if gate.label else ""
+    raise ValueError(
+        f"the gradient overflowed in the backward step of the {gate.op!r} gate{label} (inputs "
+        f"{', '.join(_fmt(node.data) for node in inputs)}, upstream gradient {_fmt(gate.grad)}): "
+        "local gradient × upstream gradient is larger than a float can hold (about 1.8e308)"
+    )
 
 
 def _as_value(x):

@@ -12,6 +12,7 @@ from ._validation import as_float_array, as_image, check_choice, check_int, chec
 
 __all__ = [
     "flatten", "sample_photo", "to_grayscale", "mean_abs_difference", "transform", "TRANSFORMATIONS",
+    "PIXEL_DTYPES",
 ]
 
 
@@ -80,6 +81,28 @@ def sample_photo(name: str = "china.jpg", downscale: int = 2) -> np.ndarray:
     return np.ascontiguousarray(load_sample_image(name)[::downscale, ::downscale])
 
 
+#: The pixel conventions :func:`to_grayscale` and :func:`transform` accept (stated once):
+#:
+#: * **uint8**: values 0–255 (what the datasets and photos are);
+#: * **float** (float16/32/64): values in [0, 1] when the image's largest value is ≤ 1, else
+#:   in [0, 255] (matplotlib's two conventions); results stay float of the same dtype.
+#:
+#: Any other dtype (int8, int16, uint16, bool, …) is refused with a ``TypeError``: its
+#: range is ambiguous, and int8 arithmetic wraps around (128 becomes −128).
+PIXEL_DTYPES = "uint8 (0-255) or float ([0, 1] or [0, 255])"
+
+
+def _pixel_scale(image: np.ndarray, name: str = "image") -> float:
+    """The value of "white" for an image checked by ``as_image``: 255.0 for uint8 and for
+    float images whose largest value exceeds 1, 1.0 for float images in [0, 1]; a
+    ``TypeError`` for any other dtype (see :data:`PIXEL_DTYPES`)."""
+    if image.dtype == np.uint8:
+        return 255.0
+    if not np.issubdtype(image.dtype, np.floating):
+        raise TypeError(f"{name} must be uint8 or float (pixel values {PIXEL_DTYPES}), got dtype {image.dtype}")
+    return 1.0 if float(image.max()) <= 1.0 else 255.0
+
+
 def to_grayscale(image) -> np.ndarray:
     """Convert an RGB image to one brightness channel.
 
@@ -88,21 +111,28 @@ def to_grayscale(image) -> np.ndarray:
 
     Parameters
     ----------
-    image : uint8 array (H, W, 3) or (H, W)
+    image : array (H, W, 3) or (H, W), uint8 (0–255) or float ([0, 1] or [0, 255])
+        See :data:`PIXEL_DTYPES`.
 
     Returns
     -------
-    numpy.ndarray of uint8, shape (H, W), values 0–255 (rounded).
+    numpy.ndarray, shape (H, W): uint8 (values 0–255, rounded) for uint8 input; for float
+    input the weighted sum itself (not rounded), in the input's float dtype and range.
 
     Raises
     ------
-    TypeError, ValueError
-        Not an image array.
+    TypeError
+        Not an image array, or a dtype other than uint8 or float (int8, uint16, bool, …).
+    ValueError
+        Not of shape (H, W) or (H, W, 3), empty, or non-finite.
     """
     image = as_image(image)
+    _pixel_scale(image)  # refuses int8, uint16, bool, ...
     if image.ndim == 2:
         return image
     grey = image.astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    if image.dtype != np.uint8:
+        return grey.astype(image.dtype)
     return np.clip(np.rint(grey), 0, 255).astype(np.uint8)
 
 
@@ -164,7 +194,10 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
 
     Parameters
     ----------
-    image : array (H, W) or (H, W, 3), uint8 usually
+    image : array (H, W) or (H, W, 3), uint8 (0–255) or float ([0, 1] or [0, 255])
+        See :data:`PIXEL_DTYPES`: the grey of ``"occlusion"`` (128 of 255) and the texture
+        of ``"clutter"`` (0–255) are scaled to the image's range, so a float image in
+        [0, 1] gets the same picture as its uint8 version.
     kind : str, one of :data:`TRANSFORMATIONS`
         ``"viewpoint"``: rotation about the centre by up to 30° (``strength`` 1);
         ``"shift"``: move right and down by up to 15 % of the size (whole pixels);
@@ -181,18 +214,21 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray, same shape and dtype as ``image``.
+    numpy.ndarray, same shape and dtype as ``image`` (uint8 results are rounded and
+    clipped to 0–255; float results are not rounded).
 
     Raises
     ------
-    TypeError, ValueError
-        Not an image, unknown ``kind``, ``strength`` outside [0, 1], ``seed`` not an
-        integer ≥ 0.
+    TypeError
+        Not an image, or a dtype other than uint8 or float; ``seed`` not an integer.
+    ValueError
+        Unknown ``kind``, ``strength`` outside [0, 1], ``seed`` < 0.
 
     Source: lecture part 1 (viewpoint, scale, deformation, occlusion, background clutter,
     intra-class variation; illumination from CS231n's notes).
     """
     image = as_image(image)
+    white = _pixel_scale(image)
     kind = check_choice(kind, "kind", TRANSFORMATIONS)
     strength = check_nonnegative_float(strength, "strength")
     if strength > 1:
@@ -220,12 +256,13 @@ def transform(image, kind: str, strength: float, seed: int = 0) -> np.ndarray:
     if kind == "occlusion":
         half = int(round(0.2 * strength * h))
         if half:
-            out[int(cy) - half : int(cy) + half + 1, int(cx) - half : int(cx) + half + 1] = 128.0
+            out[int(cy) - half : int(cy) + half + 1, int(cx) - half : int(cx) + half + 1] = 128.0 * white / 255
     elif kind == "illumination":
         out *= 1 - 0.75 * strength
     else:  # clutter
         rng = np.random.default_rng(seed)
         coarse = rng.uniform(0, 255, size=(max(h // 8, 1), max(w // 8, 1)) + image.shape[2:])
+        coarse *= white / 255  # the texture in the image's range
         texture = np.repeat(np.repeat(coarse, 8, axis=0), 8, axis=1)[:h, :w]
         pad = ((0, h - texture.shape[0]), (0, w - texture.shape[1])) + ((0, 0),) * (image.ndim - 2)
         texture = np.pad(texture, pad, mode="edge")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import distances as _distances
-from ._validation import as_float_array, check_choice, check_int, check_labels
+from ._validation import as_float_array, check_choice, check_int, check_label_range, check_labels
 
 __all__ = [
     "nearest_neighbors",
@@ -100,6 +100,34 @@ def nearest_neighbors(dists, k: int) -> np.ndarray:
     ).astype(np.int64, copy=False)
 
 
+def _check_votes_input(dists, y_train):
+    d = _check_dists(dists)
+    y_train = check_labels(y_train, "y_train")
+    if len(y_train) != d.shape[1]:
+        raise ValueError(
+            f"y_train has {len(y_train)} labels but dists has {d.shape[1]} columns (one per "
+            "training sample); they must match"
+        )
+    return d, y_train
+
+
+def _compact_votes(neighbor_labels: np.ndarray):
+    """Votes counted over the labels that occur, not over ``0 … max(label)``.
+
+    ``neighbor_labels`` (M, k) int → ``(classes, counts)``: ``classes`` the distinct labels,
+    ascending, shape (U,); ``counts`` (M, U) int64, ``counts[i, j]`` the votes of row i for
+    ``classes[j]``. Memory is O(M · U) however large the label values are (labels such as
+    ``10**9`` would otherwise need a column per unused label). Because ``classes`` is
+    ascending, ``classes[np.argmax(counts, axis=1)]`` picks the smallest of tied labels.
+    """
+    classes, codes = np.unique(neighbor_labels, return_inverse=True)
+    codes = codes.reshape(neighbor_labels.shape).astype(np.int64, copy=False)
+    m, u = codes.shape[0], classes.size
+    flat = codes + u * np.arange(m, dtype=np.int64)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=m * u).reshape(m, u)
+    return classes, counts
+
+
 def vote_counts(dists, y_train, k: int, num_classes: int | None = None) -> np.ndarray:
     """How many of the ``k`` nearest training samples carry each label.
 
@@ -125,28 +153,28 @@ def vote_counts(dists, y_train, k: int, num_classes: int | None = None) -> np.nd
         Non-numeric ``dists``; non-integer ``y_train``, ``k`` or ``num_classes``.
     ValueError
         Bad shapes (``y_train`` must have N entries), NaN/inf distances, ``k`` outside
-        [1, N], a label outside [0, num_classes).
+        [1, N], a label outside [0, num_classes); without ``num_classes``, labels so sparse
+        that ``max(y_train) + 1`` is more than 10 times the number of distinct labels and
+        more than 1000 (e.g. ``[0, 10**9]``: the (M, C) table would be mostly empty columns;
+        relabel with ``np.unique(y_train, return_inverse=True)``, or use
+        :func:`predict_from_distances`, which counts only the labels present).
 
     Source: lecture part "the k-nearest neighbor" (the most recurring label among the k
     nearest). Notebook ``02_knn`` (the 2-D demo shows the votes' ties).
     """
-    d = _check_dists(dists)
-    y_train = check_labels(y_train, "y_train")
-    if len(y_train) != d.shape[1]:
-        raise ValueError(
-            f"y_train has {len(y_train)} labels but dists has {d.shape[1]} columns (one per "
-            "training sample); they must match"
-        )
+    d, y_train = _check_votes_input(dists, y_train)
     if num_classes is None:
-        num_classes = int(y_train.max()) + 1
+        num_classes = check_label_range(
+            y_train, "y_train",
+            remedy="use predict_from_distances (it counts only the labels present)",
+        )
     else:
         num_classes = check_int(num_classes, "num_classes", low=1)
         check_labels(y_train, "y_train", num_classes=num_classes)
-    idx = nearest_neighbors(d, k)
-    labels = y_train[idx]  # (M, k)
-    m = labels.shape[0]
-    flat = labels + num_classes * np.arange(m)[:, None]
-    return np.bincount(flat.ravel(), minlength=m * num_classes).reshape(m, num_classes)
+    classes, compact = _compact_votes(y_train[nearest_neighbors(d, k)])
+    counts = np.zeros((d.shape[0], num_classes), dtype=np.int64)
+    counts[:, classes] = compact
+    return counts
 
 
 def predict_from_distances(dists, y_train, k: int) -> np.ndarray:
@@ -165,7 +193,8 @@ def predict_from_distances(dists, y_train, k: int) -> np.ndarray:
     y_pred : numpy.ndarray of int64, shape (M,)
         The label with the most votes among the k nearest. Ties: among equally distant
         training samples the lower index is nearer; among labels with equally many votes
-        the smallest label wins.
+        the smallest label wins. Votes are counted over the labels that occur, so the
+        memory used does not grow with the label values (``y_train = [0, 10**9]`` is fine).
 
     Raises
     ------
@@ -178,8 +207,10 @@ def predict_from_distances(dists, y_train, k: int) -> np.ndarray:
     Source: lecture part "the k-nearest neighbor" (test: the most recurring label among
     the k nearest); CS231n assignment 1 ``predict_labels``. Notebook ``02_knn``.
     """
-    counts = vote_counts(dists, y_train, k)
-    return np.argmax(counts, axis=1).astype(np.int64)  # argmax: first (smallest) of the ties
+    d, y_train = _check_votes_input(dists, y_train)
+    classes, counts = _compact_votes(y_train[nearest_neighbors(d, k)])
+    # argmax: the first (smallest, classes are ascending) of the tied labels
+    return classes[np.argmax(counts, axis=1)].astype(np.int64, copy=False)
 
 
 class KNearestNeighbor:

@@ -232,7 +232,8 @@ class LinearClassifier:
         Standard deviation of the initial weights: ``W = weight_scale * standard normal``
         (small random numbers, so that no class is preferred at the start); ``b`` starts at 0.
     seed : int ≥ 0 or None, default 0
-        Seed of ``np.random.default_rng`` for the initial weights.
+        Seed of ``np.random.default_rng`` for the initial weights. ``None`` draws fresh
+        entropy from the operating system (other initial weights every time).
 
     Attributes
     ----------
@@ -252,7 +253,7 @@ class LinearClassifier:
         num_features = check_int(num_features, "num_features", low=1)
         num_classes = check_int(num_classes, "num_classes", low=2)
         weight_scale = check_positive_float(weight_scale, "weight_scale")
-        seed = check_seed(seed)
+        seed = check_seed(seed, allow_none=True)
         rng = np.random.default_rng(seed)
         self.W = weight_scale * rng.standard_normal((num_features, num_classes))
         self.b = np.zeros(num_classes)
@@ -605,9 +606,11 @@ def draw_decision_lines(ax, W, b, xlim, ylim, *, colors=None, labels=None):
 
     Raises
     ------
+    TypeError
+        ``colors`` or ``labels`` not a sequence.
     ValueError
         ``W`` not of shape (2, C), ``b`` not of shape (C,), more than 10 classes without
-        ``colors``.
+        ``colors``, ``colors`` or ``labels`` with fewer than C entries.
 
     Source: CS231n notes, "Linear classification" (geometric interpretation). Introduced in
     notebook 04.
@@ -623,6 +626,13 @@ def draw_decision_lines(ax, W, b, xlim, ylim, *, colors=None, labels=None):
         if C > len(CLASS_COLORS):
             raise ValueError(f"W has {C} classes; pass colors for more than {len(CLASS_COLORS)}")
         colors = CLASS_COLORS[:C]
+    for name, given in (("colors", colors), ("labels", labels)):
+        if given is None:
+            continue
+        if isinstance(given, (str, bytes)) or not hasattr(given, "__len__"):
+            raise TypeError(f"{name} must be a sequence with one entry per class, got {type(given).__name__}")
+        if len(given) < C:
+            raise ValueError(f"{name} has {len(given)} entries but W has {C} classes (columns): it needs one per class")
     lines = []
     for c in range(C):
         seg = zero_line(W[:, c], b[c], xlim, ylim)

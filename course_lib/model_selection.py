@@ -135,7 +135,9 @@ def train_val_split(X, y, val_fraction, seed=0):
         Labels of the rows of ``X``.
     val_fraction : float in (0, 1)
         Share of the samples that go to validation: ``ceil(val_fraction * N)`` of them (the
-        rounding scikit-learn's ``train_test_split`` uses); both parts get at least one.
+        rounding scikit-learn's ``train_test_split`` uses); both parts get at least one. A
+        float32 or float16 value counts as the decimal it shows (``np.float32(0.2)`` as 0.2,
+        not as 0.2000000030, which would round 10 samples up to 3).
     seed : int >= 0 or None, default 0
         Seed of ``np.random.default_rng(seed)``, which draws the samples that go to
         validation. ``None`` means no shuffling: the *last* ``ceil(val_fraction * N)``
@@ -165,10 +167,14 @@ def train_val_split(X, y, val_fraction, seed=0):
     y = check_labels(y, "y", n=X.shape[0])
     if isinstance(val_fraction, bool) or not isinstance(val_fraction, (int, float, np.integer, np.floating)):
         raise TypeError(f"val_fraction must be a number in (0, 1), got {type(val_fraction).__name__} {val_fraction!r}")
+    if isinstance(val_fraction, np.floating) and val_fraction.dtype.itemsize < 8:
+        # np.float32(0.2) is 0.2000000030: as float64 its count would round up (3 of 10).
+        # Read it as the shortest decimal that gives this float32, 0.2, the number written.
+        val_fraction = np.format_float_positional(val_fraction, unique=True)
     val_fraction = float(val_fraction)
     if not (0.0 < val_fraction < 1.0):
         raise ValueError(f"val_fraction must be strictly between 0 and 1, got {val_fraction}")
-    seed = check_seed(seed)
+    seed = check_seed(seed, allow_none=True)
     n = X.shape[0]
     n_val = int(np.ceil(val_fraction * n))
     if n_val >= n:
@@ -249,7 +255,7 @@ def k_fold_indices(n, num_folds, seed=None):
     """
     sizes = fold_sizes(n, num_folds)
     n = int(sizes.sum())
-    seed = check_seed(seed)
+    seed = check_seed(seed, allow_none=True)
     order = np.arange(n) if seed is None else np.random.default_rng(seed).permutation(n)
     folds = []
     start = 0
@@ -283,15 +289,20 @@ def _accuracies(dists, y_train, y_val, k_choices):
         return result, skipped
     labels = y_train[nearest_neighbors(dists, valid[-1])]  # (M, k_max), nearest first
     m = labels.shape[0]
-    num_classes = int(max(y_train.max(), y_val.max())) + 1
-    offsets = num_classes * np.arange(m)[:, None]
-    counts = np.zeros(m * num_classes, dtype=np.int64)
+    # Votes are counted over the labels that occur (codes 0 … U-1 of the ascending distinct
+    # labels), so memory does not grow with the label values (y = [0, 10**9] is fine).
+    classes, codes = np.unique(labels, return_inverse=True)
+    codes = codes.reshape(labels.shape)
+    num_codes = classes.size
+    offsets = num_codes * np.arange(m)[:, None]
+    counts = np.zeros(m * num_codes, dtype=np.int64)
     acc_of = {}
     done = 0
     for k in valid:
-        counts += np.bincount((labels[:, done:k] + offsets).ravel(), minlength=m * num_classes)
+        counts += np.bincount((codes[:, done:k] + offsets).ravel(), minlength=m * num_codes)
         done = k
-        y_pred = np.argmax(counts.reshape(m, num_classes), axis=1)  # first max: smallest label
+        # first max: the smallest label (classes are ascending)
+        y_pred = classes[np.argmax(counts.reshape(m, num_codes), axis=1)]
         acc_of[k] = float(np.mean(y_pred == y_val))
     for i, k in enumerate(k_choices):
         if k in acc_of:
@@ -417,7 +428,7 @@ def cross_validate_knn(X, y, k_choices, num_folds, distance="l2", seed=None, pro
     k_choices = _check_k_choices(k_choices)
     num_folds = _check_num_folds(num_folds, X.shape[0])
     distance = check_choice(distance, "distance", DISTANCES)
-    seed = check_seed(seed)
+    seed = check_seed(seed, allow_none=True)
     show = _progress_enabled(progress)
 
     folds = k_fold_indices(X.shape[0], num_folds, seed=seed)

@@ -26,6 +26,7 @@ from ._validation import (
     _asarray,
     as_float_array,
     check_int,
+    check_label_range,
     check_nonnegative_float,
     check_positive_float,
     check_same_rows,
@@ -111,8 +112,17 @@ def _evaluate(loss_fn, W, X, y, reg, *, iteration, history, learning_rate, need_
             f"{type(out).__name__}" + (f" of length {len(out)}" if isinstance(out, tuple) else "")
         )
     loss, dW = out
-    loss = float(np.asarray(loss, dtype=np.float64).reshape(()))
+    loss_arr = np.asarray(loss) if not isinstance(loss, (str, bytes)) else np.asarray(None)
+    if loss_arr.dtype.kind not in "biuf" or loss_arr.size != 1:
+        # (None would become NaN below and be reported as divergence: a wrong diagnosis)
+        raise TypeError(
+            f"loss_fn must return (loss, dW) with loss a number, got loss = {type(loss).__name__} "
+            f"{loss!r}"[:160]
+        )
+    loss = float(loss_arr.astype(np.float64).reshape(()))
     if need_grad:
+        if dW is None or isinstance(dW, (str, bytes)):
+            raise TypeError(f"loss_fn must return (loss, dW) with dW an array of W's shape, got dW = {dW!r}"[:160])
         dW = np.asarray(dW, dtype=np.float64)
         if dW.shape != W.shape:
             raise ValueError(
@@ -311,6 +321,10 @@ def sgd(
             view = W_new.view()
             view.flags.writeable = False
             callback(it, loss, view)
+    if callback is not None:
+        # The callback's last snapshot is a view of W_new: the caller gets its own copy, so
+        # changing the returned weights never changes a snapshot (as documented).
+        W_new = W_new.copy()
     return W_new, history
 
 
@@ -369,7 +383,7 @@ def _num_classes(y: np.ndarray, num_classes) -> int:
         )
     if y.min() < 0:
         raise ValueError(f"y must hold labels >= 0, found {y.min()}")
-    return int(y.max()) + 1
+    return check_label_range(y, "y")  # refuses y = [0, 10**9]: W would get 10**9 + 1 columns
 
 
 def random_search(
@@ -401,7 +415,9 @@ def random_search(
         Standard deviation of the random weights.
     seed : int ≥ 0, default 0
     num_classes : int ≥ 1, optional
-        C; default ``y.max() + 1``.
+        C; default ``y.max() + 1`` (refused when that is more than 10 times the number of
+        distinct labels and more than 1000, e.g. ``y = [0, 10**9]``: pass ``num_classes`` or
+        relabel ``y`` as ``0 … U-1``).
 
     Returns
     -------
@@ -414,7 +430,8 @@ def random_search(
     Raises
     ------
     TypeError, ValueError
-        Bad arguments (see :func:`sgd`); a NaN/inf loss.
+        Bad arguments (see :func:`sgd`); a NaN/inf loss; labels too sparse to infer C from
+        (see ``num_classes``).
 
     Source: lecture part 3 ("try different random weights and see which one of them works
     best"); CS231n notes "Optimization", "Strategy #1: random search". Introduced in notebook

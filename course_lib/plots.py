@@ -13,7 +13,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validation import _asarray, as_image, check_int, check_labels
+from ._validation import _asarray, as_image, check_int, check_labels, check_positive_float
 
 __all__ = [
     "CLASS_COLORS",
@@ -109,10 +109,12 @@ def show_image_grid(images, titles=None, ncols: int = 10, size: float = 1.2):
     images : array, shape (N, H, W) or (N, H, W, 3)
     titles : sequence of str, optional, length N
     ncols : int, images per row
-    size : float, inches per image
+    size : float > 0, inches per image
 
-    Raises ``ValueError`` for an empty or non-image stack, or a titles length ≠ N.
+    Raises ``ValueError`` for an empty or non-image stack, a titles length ≠ N, or a
+    ``size`` ≤ 0; ``TypeError`` for a ``size`` that is not a number.
     """
+    size = check_positive_float(size, "size")
     images = _asarray(images, "images")
     if images.ndim not in (3, 4) or len(images) == 0:
         raise ValueError(
@@ -214,10 +216,19 @@ def new_figure(figsize=(7.0, 4.0)):
     """
     from matplotlib.figure import Figure
 
-    size = np.asarray(figsize, dtype=float) if not isinstance(figsize, str) else np.array([])
+    return Figure(figsize=_check_figsize(figsize), dpi=mpl.rcParams["figure.dpi"])
+
+
+def _check_figsize(figsize, name: str = "figsize") -> tuple[float, float]:
+    """``figsize`` as (width, height) in inches, both finite and > 0; else a ValueError
+    (a zero size would fail much later, as a LinAlgError from the layout)."""
+    try:
+        size = np.asarray(figsize, dtype=float) if not isinstance(figsize, str) else np.array([])
+    except (TypeError, ValueError):
+        size = np.array([])
     if size.shape != (2,) or not np.all(np.isfinite(size)) or np.any(size <= 0):
-        raise ValueError(f"figsize must be (width, height) in inches, both > 0, got {figsize!r}")
-    return Figure(figsize=tuple(size), dpi=mpl.rcParams["figure.dpi"])
+        raise ValueError(f"{name} must be (width, height) in inches, both > 0, got {figsize!r}"[:160])
+    return (float(size[0]), float(size[1]))
 
 
 def figure_to_png(fig) -> bytes:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import threading
 import time
@@ -29,6 +30,10 @@ from pathlib import Path
 import nbformat
 
 from . import config
+from ._validation import positive_int_arg
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # colour codes in kernel tracebacks
+NOTES_WIDTH = 100  # characters of an error shown in the table; the whole text follows it
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 IGNORE_TAGS = {"nbval-ignore-output", "nbval-skip"}
@@ -185,17 +190,29 @@ def run_notebook(
 
     Returns
     -------
-    RunResult (``ok`` False with the error's text when a cell raised).
+    RunResult (``ok`` False with the error's text when a cell raised, or when the file is
+    not a readable notebook: then ``notebook`` is None).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
     """
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # not JSON, not a notebook, unreadable: a failed row, not a crash
+        error = " ".join(f"not a readable notebook: {type(exc).__name__}: {exc}".split())[:300]
+        return RunResult(path, False, time.perf_counter() - start, None, error, None)
     env = kernel_environment(dataset)
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
-    start = time.perf_counter()
     client = _client_class()(
         nb, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
@@ -211,9 +228,10 @@ def run_notebook(
                             client.execute_cell(cell, index)
         ok, error = True, ""
     except (CellExecutionError, CellTimeoutError) as exc:
-        ok, error = False, str(exc).strip().splitlines()[-1][:300] if str(exc).strip() else repr(exc)
+        text = _ANSI.sub("", str(exc)).strip()
+        ok, error = False, text.splitlines()[-1] if text else repr(exc)
     except Exception as exc:  # kernel died, bad notebook JSON, …
-        ok, error = False, f"{type(exc).__name__}: {exc}"[:300]
+        ok, error = False, _ANSI.sub("", f"{type(exc).__name__}: {exc}")
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -292,7 +310,7 @@ def main(argv=None) -> int:
                         help="write the executed notebooks back over the originals")
     parser.add_argument("--output-dir", type=Path, default=None,
                         help="write executed copies into this folder")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
+    parser.add_argument("--timeout", type=positive_int_arg, default=600, help="seconds allowed per cell (>= 1)")
     parser.add_argument("--check-determinism", action="store_true",
                         help="run each notebook twice in fresh kernels; fail if compared outputs differ")
     parser.add_argument("--restart-twice", action="store_true",
@@ -307,10 +325,21 @@ def main(argv=None) -> int:
     for p in paths:
         if not p.is_file():
             parser.error(f"notebook not found: {p}")
+    if args.output_dir is not None:
+        existing = args.output_dir  # the folder, or its nearest existing parent
+        while not existing.exists() and existing.parent != existing:
+            existing = existing.parent
+        if not existing.is_dir():
+            parser.error(f"--output-dir must be a folder (it is created if missing), but {existing} is a file")
     dataset = args.dataset
     if args.inplace and dataset is None:
         dataset = config.DEFAULT_DATASET
 
+    if dataset is None:
+        try:
+            config.dataset_name_from_env()
+        except ValueError as exc:
+            parser.error(str(exc))
     rows, failed = [], False
     print(f"dataset: {dataset or config.dataset_name_from_env()}", flush=True)
     for path in paths:
@@ -346,8 +375,12 @@ def main(argv=None) -> int:
     print()
     print("  ".join(h.ljust(w) for h, w in zip(headers[:4], widths)) + "  notes")
     for r in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)) + ("  " + r[4] if r[4] else ""))
+        note = r[4] if len(r[4]) <= NOTES_WIDTH else r[4][: NOTES_WIDTH - 1] + "…"
+        print("  ".join(str(c).ljust(w) for c, w in zip(r[:4], widths)) + ("  " + note if note else ""))
     print(f"total: {total:.1f} s, {sum(r[1] == 'ok' for r in rows)} of {len(rows)} ok")
+    for r in rows:
+        if r[1] != "ok" and len(r[4]) > NOTES_WIDTH:
+            print(f"\n{r[0]} {r[1]}:\n  {r[4]}")
     return 1 if failed else 0
 
 

@@ -26,6 +26,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from ._validation import _check_real, check_int, check_nonnegative_float
+from .plots import _check_figsize
 
 __all__ = ["TrainingPlot", "DEFAULT_PANELS"]
 
@@ -52,7 +53,7 @@ class TrainingPlot:
         Panels with a logarithmic y axis (positive values only).
     ylim : mapping of str to (low, high), optional
         Fixed y limits per panel, e.g. ``{"accuracy": (0, 1)}``.
-    figsize : (float, float), optional
+    figsize : (float, float), both > 0, optional
         Default: 4.5 inches wide per panel, 3.2 high.
 
     Attributes
@@ -64,7 +65,7 @@ class TrainingPlot:
     ------
     TypeError, ValueError
         Empty or malformed ``panels``; repeated series names; unknown panels in ``logy`` or
-        ``ylim``; a negative ``min_interval``.
+        ``ylim``; a negative ``min_interval``; a ``figsize`` that is not two numbers > 0.
 
     Source: d2l.ai, ``d2l.Animator`` (section 3.6 "Softmax regression from scratch").
     Introduced in notebook 06_optimization.
@@ -119,7 +120,7 @@ class TrainingPlot:
         self.interactive = interactive
         self.min_interval = check_nonnegative_float(min_interval, "min_interval")
         self.xlabel = str(xlabel)
-        self.figsize = figsize or (4.5 * len(self.panels), 3.2)
+        self.figsize = (4.5 * len(self.panels), 3.2) if figsize is None else _check_figsize(figsize)
         self.history: dict[str, tuple[list[float], list[float]]] = {
             n: ([], []) for names in self.panels.values() for n in names
         }

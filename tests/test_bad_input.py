@@ -41,6 +41,7 @@ import pytest  # noqa: E402
 
 import course_lib  # noqa: E402
 from course_lib import (  # noqa: E402
+    benchmarks,
     datasets,
     distances,
     exercises,
@@ -264,6 +265,16 @@ case("transform-not-an-image", "images.transform",
      lambda c: images.transform(np.zeros(5), "shift", 0.5), ValueError, r"^image must have shape \(H, W\) or \(H, W, 3\)")
 case("transform-negative-seed", "images.transform",
      lambda c: images.transform(IMG, "clutter", 0.5, seed=-1), ValueError, r"^seed must be an integer in \[0, inf\]")
+# uint8 (0-255) or float ([0, 1] / [0, 255]) only: int8 wrapped (occlusion grey 128 became -128)
+case("transform-int8-refused", "images.transform",
+     lambda c: images.transform(np.zeros((4, 4), np.int8), "occlusion", 1.0), TypeError,
+     r"^image must be uint8 or float \(pixel values uint8 \(0-255\) or float \(\[0, 1\] or \[0, 255\]\)\), got dtype int8")
+case("to_grayscale-uint16-refused", "images.to_grayscale",
+     lambda c: images.to_grayscale(np.full((2, 2, 3), 60000, np.uint16)), TypeError, r"^image must be uint8 or float")
+case("transform-float01-occlusion-grey", "images.transform",
+     lambda c: images.transform(np.ones((10, 10)), "occlusion", 1.0)[4, 4], check=lambda r: r == 128 / 255)
+case("to_grayscale-float01-stays-float", "images.to_grayscale",
+     lambda c: images.to_grayscale(np.full((2, 2, 3), 0.5)), check=lambda r: r.dtype == np.float64 and np.allclose(r, 0.5))
 case("transform-uint8-illumination", "images.transform",
      lambda c: images.transform(np.full((2, 2), 255, dtype=np.uint8), "illumination", 1.0),
      check=lambda r: r.dtype == np.uint8 and (r == 64).all())  # 255 * 0.25 = 63.75, rounded
@@ -286,6 +297,10 @@ case("show_image_grid-2d", "plots.show_image_grid",
      lambda c: plots.show_image_grid(np.zeros((4, 4))), ValueError, r"^images must be a non-empty stack")
 case("show_image_grid-ncols-zero", "plots.show_image_grid",
      lambda c: plots.show_image_grid(STACK, ncols=0), ValueError, r"^ncols must be an integer in \[1, inf\]")
+case("show_image_grid-size-zero", "plots.show_image_grid",  # was a LinAlgError from tight_layout
+     lambda c: plots.show_image_grid(STACK, size=0), ValueError, r"^size must be > 0, got 0\.0")
+case("show_image_grid-size-string", "plots.show_image_grid",
+     lambda c: plots.show_image_grid(STACK, size="1"), TypeError, r"^size must be a real number")
 case("show_image_grid-titles-length", "plots.show_image_grid",
      lambda c: plots.show_image_grid(STACK, titles=["a"]), ValueError, r"^titles has 1 entries but there are 4 images")
 case("show_class_examples-float-labels", "plots.show_class_examples",
@@ -329,6 +344,9 @@ case("accuracy-empty", "metrics.accuracy",
      lambda c: metrics.accuracy(np.array([], dtype=int), np.array([], dtype=int)), ValueError, r"^y_true must not be empty")
 case("accuracy-2d", "metrics.accuracy",
      lambda c: metrics.accuracy(np.zeros((2, 2), int), np.zeros((2, 2), int)), ValueError, r"^y_true must be 1-D")
+case("accuracy-uint64-label-beyond-int64", "metrics.accuracy",  # wrapped to a negative label
+     lambda c: metrics.accuracy(np.array([0, 2**63], np.uint64), np.array([0, 1], np.uint64)), ValueError,
+     r"^y_true must hold labels that fit in int64 \(< 2\*\*63\)")
 case("accuracy-uint8-labels", "metrics.accuracy",
      lambda c: metrics.accuracy(np.array([0, 255], np.uint8), np.array([0, 255], np.uint8)), check=lambda r: r == 1.0)
 
@@ -345,6 +363,34 @@ case("check-wrong-shape-is-wrong", "exercises.check",
      r"^row: not yet\. The answer has shape \(2,\), expected shape \(1, 2\)")
 case("check-uint8-answer-compared-as-numbers", "exercises.check",
      lambda c: exercises.check("d", np.array([0, 255], np.uint8), [0.0, 255.0]), check=lambda r: r is None)
+# text is never turned into a number: "5" is not 5 (it was accepted)
+case("check-text-answer-is-not-a-number", "exercises.check",
+     lambda c: exercises.check("q", "5", 5), AssertionError,
+     r"^q: not yet\. The answer is text \('5'\), expected a value of type int")
+case("check-number-answer-is-not-text", "exercises.check",
+     lambda c: exercises.check("q", 5, "5"), AssertionError, r"^q: not yet\. The answer is of type int, expected text")
+# arrays of text and dicts of arrays are compared entry by entry (they crashed: "truth value ... ambiguous")
+case("check-text-array-vs-list", "exercises.check",
+     lambda c: exercises.check("q", np.array(["a", "b"]), ["a", "b"]), check=lambda r: r is None)
+case("check-text-array-vs-wrong-list", "exercises.check",
+     lambda c: exercises.check("q", np.array(["a", "b"]), ["a", "c"]), AssertionError, r"^q: not yet\. Entry 1: wrong\.")
+case("check-dict-of-arrays", "exercises.check",
+     lambda c: exercises.check("q", {"k": np.array([1.0, 2.0]), "n": 3}, {"n": 3, "k": [1.0, 2.0]}),
+     check=lambda r: r is None)
+case("check-dict-of-arrays-wrong", "exercises.check",
+     lambda c: exercises.check("q", {"k": np.array([1.0, 2.0])}, {"k": np.array([1.0, 2.5])}), AssertionError,
+     r"^q: not yet\. Entry 'k':")
+case("check-dict-keys-differ", "exercises.check",
+     lambda c: exercises.check("q", {"a": 1}, {"b": 1}), AssertionError, r"^q: not yet\. The answer has the keys \['a'\]")
+# NaN where NaN is expected is right (equal_nan)
+case("check-nan-expected-nan", "exercises.check",
+     lambda c: exercises.check("q", np.nan, float("nan")), check=lambda r: r is None)
+case("check-nan-in-array-expected", "exercises.check",
+     lambda c: exercises.check("q", np.array([0.5, np.nan]), [0.5, np.nan]), check=lambda r: r is None)
+case("check-rtol-not-a-number", "exercises.check",
+     lambda c: exercises.check("q", 1.0, 1.0, rtol="x"), TypeError, r"^rtol must be a real number")
+case("check-atol-negative", "exercises.check",
+     lambda c: exercises.check("q", 1.0, 1.0, atol=-1.0), ValueError, r"^atol must be >= 0")
 
 # ============================================================================= linear
 
@@ -474,6 +520,12 @@ case("zero_line-b-nan", "linear.zero_line",
      lambda c: linear.zero_line([1.0, 2.0], float("nan"), (0, 1), (0, 1)), ValueError, r"^b must contain only finite numbers")
 case("draw_decision_lines-W-not-2xC", "linear.draw_decision_lines",
      lambda c: linear.draw_decision_lines(c.ax(), W32, B2, (0, 1), (0, 1)), ValueError, r"^W must have shape \(2, C\)")
+case("draw_decision_lines-short-labels", "linear.draw_decision_lines",  # was an IndexError
+     lambda c: linear.draw_decision_lines(c.ax(), np.ones((2, 3)), np.zeros(3), (0, 1), (0, 1), labels=["a"]),
+     ValueError, r"^labels has 1 entries but W has 3 classes")
+case("draw_decision_lines-short-colors", "linear.draw_decision_lines",
+     lambda c: linear.draw_decision_lines(c.ax(), np.ones((2, 3)), np.zeros(3), (0, 1), (0, 1), colors=["red"]),
+     ValueError, r"^colors has 1 entries but W has 3 classes")
 case("draw_decision_lines-b-mismatch", "linear.draw_decision_lines",
      lambda c: linear.draw_decision_lines(c.ax(), np.ones((2, 3)), B2, (0, 1), (0, 1)), ValueError,
      r"^b has shape \(2,\) but W has shape \(2, 3\)")
@@ -575,6 +627,9 @@ case("numerical_gradient-uint8-gradient-at-float-value", "gradients.numerical_gr
      _uint8_gradient, check=close([400.0, 6.0], rtol=1e-6))
 case("relative_error-shapes", "gradients.relative_error",
      lambda c: gradients.relative_error(np.zeros(2), np.zeros(3)), ValueError, r"^a and b must have broadcastable shapes")
+case("relative_error-near-float-max", "gradients.relative_error",  # a - b overflowed: inf, outside [0, 2]
+     lambda c: gradients.relative_error([1.7e308, 1.7e308, 3.0], [-1.7e308, 1.7e308, 1.0]),
+     check=lambda r: r.tolist() == [2.0, 0.0, 2.0 / 3.0])
 case("relative_error-floor-zero", "gradients.relative_error",
      lambda c: gradients.relative_error(1.0, 1.0, floor=0), ValueError, r"^floor must be > 0")
 case("relative_error-nan", "gradients.relative_error",
@@ -682,6 +737,11 @@ case("minibatch_indices-num_batches-float", "optim.minibatch_indices",
 # ============================================================================= training_plot
 
 TP = "training_plot.TrainingPlot"
+case("TrainingPlot-figsize-zero", TP,  # was a LinAlgError from the layout, at show()
+     lambda c: training_plot.TrainingPlot(figsize=(0, 0)), ValueError,
+     r"^figsize must be \(width, height\) in inches, both > 0, got \(0, 0\)")
+case("TrainingPlot-figsize-string", TP,
+     lambda c: training_plot.TrainingPlot(figsize="big"), ValueError, r"^figsize must be \(width, height\)")
 case("TrainingPlot-no-panels", TP,
      lambda c: training_plot.TrainingPlot(panels={}), ValueError, r"^panels must name at least one panel")
 case("TrainingPlot-repeated-series", TP,
@@ -929,6 +989,10 @@ case("KNearestNeighbor.distances-uint8", f"{KN}.distances",
 
 case("train_val_split-labels-length", "model_selection.train_val_split",
      lambda c: model_selection.train_val_split(X_TRAIN, [0, 1, 0], 0.5), ValueError, r"^y has 3 labels but X has 4 rows")
+case("train_val_split-val_fraction-float32", "model_selection.train_val_split",  # was 3 of 10
+     lambda c: [len(part) for part in model_selection.train_val_split(np.zeros((10, 1)), np.zeros(10, int),
+                                                                      np.float32(0.2))[:2]],
+     check=lambda r: r == [8, 2])
 case("train_val_split-val_fraction-zero", "model_selection.train_val_split",
      lambda c: model_selection.train_val_split(X_TRAIN, Y_TRAIN, 0.0), ValueError, r"^val_fraction must be strictly between 0 and 1")
 case("train_val_split-val_fraction-one", "model_selection.train_val_split",
@@ -1001,6 +1065,21 @@ case("comparable_outputs-not-a-notebook", "run_notebooks.comparable_outputs",
      lambda c: run_notebooks.comparable_outputs(3), TypeError, r"^nb must be")
 case("course_notebooks-folder-not-path", "run_notebooks.course_notebooks",
      lambda c: run_notebooks.course_notebooks(3), TypeError, r"^folder must be")
+
+# ============================================================================= benchmarks (command-line tool; its one library function)
+
+case("predict_in_blocks-block-negative", "benchmarks.predict_in_blocks",  # was: uninitialised memory returned
+     lambda c: benchmarks.predict_in_blocks(X_TRAIN, Y_TRAIN, X_TRAIN, 1, "l2", block=-1, progress=False),
+     ValueError, r"^block must be an integer in \[1, inf\], got -1")
+case("predict_in_blocks-block-zero", "benchmarks.predict_in_blocks",
+     lambda c: benchmarks.predict_in_blocks(X_TRAIN, Y_TRAIN, X_TRAIN, 1, "l2", block=0, progress=False),
+     ValueError, r"^block must be an integer in \[1, inf\], got 0")
+case("predict_in_blocks-block-float", "benchmarks.predict_in_blocks",
+     lambda c: benchmarks.predict_in_blocks(X_TRAIN, Y_TRAIN, X_TRAIN, 1, "l2", block=2.0, progress=False),
+     TypeError, r"^block must be an integer")
+case("predict_in_blocks-block-one", "benchmarks.predict_in_blocks",
+     lambda c: benchmarks.predict_in_blocks(X_TRAIN, Y_TRAIN, X_TRAIN + 0.1, 1, "l2", block=1, progress=False),
+     check=lambda r: r.tolist() == [0, 0, 1, 1])
 
 # ============================================================================= demos.pixels
 
@@ -1159,6 +1238,11 @@ case("search_hyperparameters-learning_rate-zero", SH,
      lambda c: d_opt.search_hyperparameters(X23, Y2, X23, Y2, [0.0], [0.1]), ValueError, r"^learning_rates\[0\] must be > 0")
 case("search_hyperparameters-reg-negative", SH,
      lambda c: d_opt.search_hyperparameters(X23, Y2, X23, Y2, [0.1], [0.1, -1.0]), ValueError, r"^regs\[1\] must be >= 0")
+case("search_hyperparameters-learning_rates-float", SH,  # was "'float' object is not iterable"
+     lambda c: d_opt.search_hyperparameters(X23, Y2, X23, Y2, 0.1, [0.1]), TypeError,
+     r"^learning_rates must be a sequence of numbers, e\.g\. \[1e-3, 1e-2\] \(a list even for one value\), got float 0\.1")
+case("search_hyperparameters-regs-float", SH,
+     lambda c: d_opt.search_hyperparameters(X23, Y2, X23, Y2, [0.1], 0.5), TypeError, r"^regs must be a sequence of numbers")
 case("search_hyperparameters-empty-grid", SH,
      lambda c: d_opt.search_hyperparameters(X23, Y2, X23, Y2, [], [0.1]), ValueError, r"^learning_rates and regs must each hold")
 case("search_hyperparameters-X_val-columns", SH,
@@ -1219,6 +1303,28 @@ case("show_neighbors-index-out-of-range", "demos.knn.show_neighbors",
 case("show_neighbors-index-shape", "demos.knn.show_neighbors",
      lambda c: d_knn.show_neighbors(STACK[:2], STACK, [[0, 1]], STACK_Y, ["a", "b"]), ValueError,
      r"^neighbor_idx must have shape \(2, k\)")
+# Labels without a name, negative labels and empty galleries: a message, not an IndexError.
+case("draw_distance_matrix-short-class_names", "demos.knn.draw_distance_matrix",
+     lambda c: d_knn.draw_distance_matrix(c.ax(), D23, [0, 2], YTR3, class_names=["a", "b"]), ValueError,
+     r"^y_test must hold labels in \[0, 2\), found 2")
+case("draw_distance_matrix-class_names-str", "demos.knn.draw_distance_matrix",
+     lambda c: d_knn.draw_distance_matrix(c.ax(), D23, Y2, YTR3, class_names="ab"), TypeError,
+     r"^class_names must be a sequence of names")
+case("draw_distance_matrix-huge-labels-no-names", "demos.knn.draw_distance_matrix",
+     lambda c: d_knn.draw_distance_matrix(c.ax(), D23, [0, 2**40], [2**40, 0, 0])["col_order"],
+     check=lambda r: r.tolist() == [1, 2, 0])  # tick labels only for the labels present
+case("show_neighbors-y_test-out-of-range", "demos.knn.show_neighbors",
+     lambda c: d_knn.show_neighbors(STACK[:1], STACK, [[0]], STACK_Y, ["a", "b"], y_test=[5]), ValueError,
+     r"^y_test must hold labels in \[0, 2\), found 5")
+case("show_neighbors-y_test-negative", "demos.knn.show_neighbors",
+     lambda c: d_knn.show_neighbors(STACK[:1], STACK, [[0]], STACK_Y, ["a", "b"], y_test=[-1]), ValueError,
+     r"^y_test must hold labels >= 0")
+case("show_neighbors-short-class_names", "demos.knn.show_neighbors",
+     lambda c: d_knn.show_neighbors(STACK[:1], STACK, [[1]], STACK_Y, ["a"]), ValueError,
+     r"^y_train must hold labels in \[0, 1\), found 1")
+case("show_neighbors-no-neighbours", "demos.knn.show_neighbors",
+     lambda c: d_knn.show_neighbors(STACK[:1], STACK, np.zeros((1, 0), int), STACK_Y, ["a", "b"]), ValueError,
+     r"^neighbor_idx must hold at least one test image and one neighbour, got shape \(1, 0\)")
 case("show_neighbors-y_train-length", "demos.knn.show_neighbors",
      lambda c: d_knn.show_neighbors(STACK[:1], STACK, [[0]], STACK_Y[:2], ["a", "b"]), ValueError, r"^y_train has 2 labels but")
 
@@ -1269,6 +1375,12 @@ case("CrossValidationExplorer.accuracies-k-zero", f"{CVE}.accuracies",
      lambda c: d_cv.CrossValidationExplorer(X_CV, Y_CV).accuracies([0], 2), ValueError, r"^k_choices\[0\] must be an integer")
 case("CrossValidationExplorer.accuracies-one-fold", f"{CVE}.accuracies",
      lambda c: d_cv.CrossValidationExplorer(X_CV, Y_CV).accuracies([1], 1), ValueError, r"^num_folds must be an integer in \[2, 12\]")
+case("CrossValidationExplorer.draw-k_range-int", f"{CVE}.draw",  # was "'int' object is not subscriptable"
+     lambda c: d_cv.CrossValidationExplorer(X_CV, Y_CV).draw(c.ax(), 5, 5), TypeError,
+     r"^k_range must be a pair \(k_min, k_max\) of integers, got int 5")
+case("cross_validation_widget-one-sample", "demos.cross_validation.cross_validation_widget",  # was a TraitError
+     lambda c: d_cv.cross_validation_widget(X_CV[:1], Y_CV[:1]), ValueError,
+     r"^X must hold at least 2 samples for cross-validation \(num_folds >= 2\), got 1")
 case("CrossValidationExplorer.draw-k_range-reversed", f"{CVE}.draw",
      lambda c: d_cv.CrossValidationExplorer(X_CV, Y_CV).draw(c.ax(), 2, (3, 1)), ValueError,
      r"^k_range\[1\] must be an integer in \[3, inf\]")
@@ -1432,6 +1544,24 @@ def test_bad_input(c: Case, tmp_path):
         assert len(message) >= 15, f"message too short to help: {message!r}"
     finally:
         plt.close("all")
+
+
+# Command lines: argparse refuses a bad value with exit status 2 and a usage message that
+# names the option (the runner's own rows are in test_run_notebooks.py).
+CLI_CASES = [
+    (benchmarks.main, ["knn-full", "--block", "0"], "--block: expected an integer >= 1, got 0"),
+    (benchmarks.main, ["knn-full", "--block", "-1"], "--block: expected an integer >= 1, got -1"),
+    (benchmarks.main, ["results", "--num-iters", "0"], "--num-iters: expected an integer >= 1, got 0"),
+    (benchmarks.main, ["results", "--num-iters", "x"], "--num-iters: expected an integer >= 1, got 'x'"),
+]
+
+
+@pytest.mark.parametrize("main, argv, message", CLI_CASES, ids=[" ".join(a) for _, a, _ in CLI_CASES])
+def test_command_line_rejects_bad_values(main, argv, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 # ----------------------------------------------------------------------------- coverage of the table

@@ -6,12 +6,18 @@ images of CIFAR-10; the sample's pixels come from a JPEG re-encoding, so the fig
 not equal.
 """
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar-10-sample"
+#: The shared sample beside the project (../shared/data/cifar-10-sample), or the folder
+#: named by COURSE_CIFAR10_SAMPLE (a folder that holds cifar-10-batches-bin/).
+SAMPLE = Path(
+    os.environ.get("COURSE_CIFAR10_SAMPLE")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar-10-sample"
+)
 
 pytestmark = pytest.mark.skipif(
     not (SAMPLE / "cifar-10-batches-bin" / "data_batch_1.bin").is_file(),
@@ -21,7 +27,6 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def cifar():
-    import os
     import warnings
 
     from course_lib.datasets import load_dataset

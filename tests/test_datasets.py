@@ -205,6 +205,23 @@ def test_only_batch_1_through_load_dataset_warns_once(course_data_dir):
     assert listing(course_data_dir) == [CIFAR10_FOLDER]  # nothing written
 
 
+def test_partial_copy_warning_points_at_the_callers_line(course_data_dir, monkeypatch):
+    """Whether load_cifar10_folder, load_dataset or load_course_dataset is called, the
+    warning names the caller's file and line, not a line inside course_lib."""
+    batches = cf.make_batches(num_train=30, num_test=10, train_files=("data_batch_1.bin",))
+    folder = cf.write_folder(course_data_dir / CIFAR10_FOLDER, batches)
+    monkeypatch.setitem(config.NOTEBOOK_SUBSETS, "01_pixels",
+                        {"mnist": {}, "cifar10": {"num_train": 10, "num_test": 5}})
+    calls = [lambda: load_cifar10_folder(folder), lambda: load_dataset("cifar10", download=False),
+             lambda: load_course_dataset("01_pixels", name="cifar10")]
+    for call in calls:
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            call()
+        (w,) = [w for w in record if issubclass(w.category, UserWarning)]
+        assert (w.filename, w.lineno) == (__file__, call.__code__.co_firstlineno), (w.filename, w.lineno)
+
+
 def test_damaged_batch_in_folder_names_it(tmp_path):
     batches = cf.make_batches(num_train=4, num_test=4)
     folder = cf.write_folder(tmp_path / CIFAR10_FOLDER, batches)
@@ -984,3 +1001,42 @@ def test_test_subset_does_not_depend_on_num_train():
     b = load_dataset("mnist", num_train=300, num_test=50, seed=3)
     np.testing.assert_array_equal(a.X_test, b.X_test)
     np.testing.assert_array_equal(a.y_test, b.y_test)
+
+
+def test_course_data_dir_may_name_the_batches_folder_itself(course_data_dir):
+    batches = cf.make_batches(num_train=12, num_test=6, train_files=cf.TRAIN_FILES[:1])
+    cf.write_folder(course_data_dir, batches)  # the batch files directly in COURSE_DATA_DIR
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ds = datasets.load_dataset("cifar10", download=False)
+    np.testing.assert_array_equal(ds.X_test, batches[cf.TEST_FILE][0])
+    assert not (course_data_dir / datasets.CIFAR10_FOLDER).exists()
+
+
+def test_mnist_cache_is_never_written_into_a_cifar10_folder(course_data_dir, tmp_path, monkeypatch):
+    cf.write_folder(course_data_dir / datasets.CIFAR10_FOLDER, cf.make_batches(4, 2))
+    before = sorted(p.name for p in course_data_dir.iterdir())
+    project_data = tmp_path / "project-data"
+    monkeypatch.setattr(datasets, "_PROJECT_DATA_DIR", project_data)
+    ds = datasets.load_dataset("mnist")
+    assert ds.X_train.shape == (4000, 28, 28)
+    assert sorted(p.name for p in course_data_dir.iterdir()) == before  # the CIFAR folder is only read
+    assert (project_data / datasets.MNIST_CACHE_FILE).is_file()
+
+
+def test_a_stale_mnist_cache_of_another_size_is_rebuilt(course_data_dir):
+    course_data_dir.mkdir()
+    small = np.zeros((2, 28, 28), np.uint8)
+    labels = np.zeros(2, np.int64)
+    np.savez(course_data_dir / "mnist.npz", X_train=small, y_train=labels, X_test=small, y_test=labels)
+    ds = datasets.load_dataset("mnist")
+    assert ds.X_train.shape == (4000, 28, 28) and ds.X_test.shape == (1000, 28, 28)
+
+
+def test_failed_download_says_the_folder_holds_no_cifar10(course_data_dir, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("could not download CIFAR-10 from x (ConnectionError: offline)")
+
+    monkeypatch.setattr(datasets, "download_cifar10", refuse)
+    with pytest.raises(RuntimeError, match=r"^could not download.*holds no cifar-10-batches-bin/ folder.*point COURSE_DATA_DIR"):
+        datasets.load_dataset("cifar10")

@@ -85,6 +85,15 @@ def test_knn_plane_agrees_with_the_classifier_where_not_tied():
     assert (demo.knn_plane(X, y, 2, "l2") == demo.TIE).any()
 
 
+def test_knn_plane_with_huge_label_values():
+    X = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    grid = np.array([[-2.0, 0.0], [2.0, 1.0]])
+    np.testing.assert_array_equal(demo.knn_plane(X, [2**40, 3], 1, grid=grid), [2**40, 3])
+    np.testing.assert_array_equal(demo.knn_plane(X, [2**40, 3], 2, grid=grid), [demo.TIE] * 2)
+    with pytest.raises(ValueError, match=r"^y must hold labels in \[0, 4\)"):
+        demo.knn_plane(X, [5, 3], 1, num_classes=4, grid=grid)
+
+
 def test_knn_plane_bad_input():
     with pytest.raises(ValueError, match="^X must have shape \\(N, 2\\)"):
         demo.knn_plane(np.zeros((3, 3)), np.array([0, 1, 2]), 1)

@@ -84,6 +84,28 @@ def test_draw_gd_on_bowl_reports_the_run():
     assert draw_gd_on_bowl(ax, 0.22, 30)["diverged"]
 
 
+@pytest.mark.parametrize("kwargs", [dict(lim=0.05), dict(curvatures=(1e-3, 1e-3)), dict(lim=1e-150)])
+def test_draw_gd_on_bowl_draws_increasing_levels_for_any_loss_range(kwargs):
+    fig, ax = plt.subplots()
+    out = draw_gd_on_bowl(ax, 0.1, 5, **kwargs)  # was "Contour levels must be increasing"
+    assert np.isfinite(out["final_loss"])
+    (contours,) = [c for c in ax.get_children() if hasattr(c, "levels")]
+    assert len(contours.levels) == 12 and np.all(np.diff(contours.levels) > 0)
+
+
+def test_draw_gd_on_bowl_default_levels_unchanged():
+    fig, ax = plt.subplots()
+    draw_gd_on_bowl(ax, 0.05, 5)
+    (contours,) = [c for c in ax.get_children() if hasattr(c, "levels")]
+    np.testing.assert_array_equal(contours.levels, np.geomspace(0.05, 0.5 * (25 + 250), 12))
+
+
+def test_gd_bowl_widget_with_a_shallow_bowl():
+    w = gd_bowl_widget(curvatures=(0.001, 0.001))
+    w.children[1].value = 3
+    assert w.result["path"].shape == (4, 2)
+
+
 def test_gd_bowl_widget_drives_the_draw_function():
     w = gd_bowl_widget()
     lr_slider, steps_slider = w.children[:2]
@@ -142,6 +164,32 @@ def test_loss_slice_of_one_example_is_piecewise_linear_and_convex():
     assert np.mean(np.abs(second) < 1e-9) > 0.9  # and linear almost everywhere
 
 
+def test_loss_slice_works_in_chunks_of_bounded_memory(monkeypatch):
+    import tracemalloc
+
+    from course_lib import distances
+
+    rng = np.random.default_rng(4)
+    N, D, C, S = 200, 6, 10, 40  # all S² grid points at once: 25.6 MB of scores
+    X, y = rng.standard_normal((N, D)), rng.integers(0, C, N)
+    W, d1, d2 = 0.1 * rng.standard_normal((3, D, C))
+    steps = np.linspace(-1, 1, S)
+    whole = loss_slice(W, X, y, [d1, d2], steps, reg=0.1)  # the default budget: one chunk here
+    monkeypatch.setattr(distances, "WORKING_MEMORY_BYTES", 2**20)  # 1 MiB: chunks of 65 points
+    tracemalloc.start()
+    try:
+        chunked = loss_slice(W, X, y, [d1, d2], steps, reg=0.1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    np.testing.assert_array_equal(chunked, whole)  # the same numbers, bit for bit
+    assert peak < 8 * 2**20, peak  # a few budgets (scores + hinge temporaries), not 25.6 MB × k
+    monkeypatch.setattr(distances, "WORKING_MEMORY_BYTES", 1)  # one grid point per chunk
+    np.testing.assert_array_equal(loss_slice(W, X, y, [d1], steps), loss_slice(W, X, y, d1, steps))
+    i, j = 7, 31
+    assert chunked[i, j] == pytest.approx(hinge_reference(W + steps[j] * d1 + steps[i] * d2, X, y, 0.1))
+
+
 def test_loss_slice_bad_input():
     X, y = toy_classes()
     W = np.zeros((4, 3))
@@ -151,6 +199,8 @@ def test_loss_slice_bad_input():
         loss_slice(W, X, y, [np.zeros((3, 3))], [0.0, 1.0])
     with pytest.raises(ValueError, match="columns"):
         loss_slice(np.zeros((5, 3)), X, y, [np.zeros((5, 3))], [0.0])
+    with pytest.raises(ValueError, match=r"^per_sample_loss must return one loss per row .* got shape \(\)"):
+        loss_slice(W, X, y, [W], [0.0, 1.0], per_sample_loss=lambda s, yy: s.sum())
 
 
 def test_draw_loss_slice_shapes():

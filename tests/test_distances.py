@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -199,6 +200,23 @@ def test_only_pairs_within_rounding_of_zero_are_recomputed(monkeypatch):
         assert d[5, 3] == 0.0 and d[9, 17] == 0.0
         assert seen == [2]  # only the two rows with a duplicate are inspected
         seen.clear()
+
+
+@pytest.mark.parametrize("X_test, X_train", [
+    ([[1e20]], [[-1e20]]),  # the float32 product 2e40 would overflow to inf
+    ([[3e38, 0.0]], [[0.0, 3e38]]),  # -2·a itself would overflow
+    ([[1e20, 1.0], [1.0, 2.0]], [[-1e20, 0.0], [3.0, 4.0], [0.0, 0.0]]),  # one huge row among small
+    ([[1e-25]], [[-1e-25]]),  # the products 1e-50 underflow float32 to 0
+    ([[3e-20, 1e-20]], [[-2e-20, 0.0], [3e-20, 1e-20]]),
+])
+def test_float32_no_loop_l2_outside_float32_product_range_matches_the_loops(X_test, X_train):
+    X_test, X_train = np.array(X_test, np.float32), np.array(X_train, np.float32)
+    exact = pairwise_distances(X_test, X_train, method="two_loops")  # float64 subtraction
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no overflow on the way either
+        d = pairwise_distances(X_test, X_train, method="no_loops")
+    assert np.all(np.isfinite(d))
+    np.testing.assert_allclose(d, exact, rtol=1e-6)
 
 
 @pytest.mark.parametrize("chunk_size", [None, 1, 4])

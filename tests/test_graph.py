@@ -381,6 +381,55 @@ def test_overflow_raises_clear_value_error():
         Value(1e200) ** 2
 
 
+@pytest.mark.parametrize("build, gate", [
+    (lambda x: x ** -3, r"'\*\*-3' gate"),  # slope -3e400: Python's ** raised OverflowError
+    (lambda x: 1.0 / (x * 1e-100), r"'/' gate"),  # slope -1e400 at 1e-200: was a ZeroDivisionError
+    (lambda x: 1.0 / (x * 1e-60), r"'/' gate"),  # 1 / 1e-160: slope -1e320, was -inf silently
+    (lambda x: (x * 5e-224).log(), r"'log' gate"),  # log at 5e-324: slope 2e323, was inf silently
+    (lambda x: x * 1e300 * 1e-300 * 1e300, r"'\*' gate"),  # d out / d 1e-300 = 1e200 · 1e300
+], ids=["pow", "div-tiny", "div-subnormal-square", "log-subnormal", "chain"])
+def test_backward_refuses_a_gradient_that_overflows(build, gate):
+    x = Value(1e-100, "x")
+    out = build(x)
+    assert math.isfinite(out.data)  # every forward value is fine ...
+    with pytest.raises(ValueError, match=f"^the gradient overflowed in the backward step of the {gate}.*"
+                                         r"larger than a float can hold"):
+        out.backward()  # ... but a gradient is not
+
+
+def test_gradients_near_the_float_limits_stay_exact():
+    x = Value(1e-100, "x")
+    (1.0 / x).backward()
+    assert x.grad == -1e200  # −1 / x², as large as a float holds easily
+    b = Value(1e200, "b")
+    (Value(1.0) / b).backward()  # −a / b² = −1e-400 underflows to −0.0: no error (b² would overflow)
+    assert b.grad == 0.0
+    a, b = Value(3.0), Value(4.0)
+    (a / b).backward()
+    assert (a.grad, b.grad) == (0.25, -3.0 / 16.0)
+    rng = np.random.default_rng(0)  # ordinary values: exactly the textbook −a / b**2, bit for bit
+    for x, y in rng.uniform(-10, 10, size=(200, 2)) * 10.0 ** rng.integers(-100, 100, size=(200, 2)):
+        a, b = Value(x), Value(y)
+        (a / b).backward()
+        assert b.grad == -x / y**2
+    a, b = Value(1e-200), Value(1e-170)  # b² = 1e-340 would round to 0; the slope is -1e140
+    (a / b).backward()
+    assert b.grad == pytest.approx(-1e140, rel=1e-15)
+    t = Value(1e-300, "t")
+    (t ** 2).backward()
+    assert t.grad == 2e-300
+
+
+def test_a_refused_gate_leaves_its_inputs_gradients_unchanged():
+    x = Value(1e-200, "x")
+    out = 1.0 / x + x
+    with pytest.raises(ValueError, match="gradient overflowed"):
+        out.backward()
+    assert x.grad == 1.0  # from the '+' gate, which ran first; the '/' gate added nothing
+    with pytest.raises(ValueError, match="gradient overflowed"):
+        (1.0 / x).local_grads()
+
+
 def test_unsupported_operands_raise_type_error():
     with pytest.raises(TypeError):
         Value(1.0) + "a"

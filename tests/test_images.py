@@ -111,6 +111,65 @@ def test_transform_rejects(args, exc, words):
         images.transform(*args)
 
 
+# ----------------------------------------------------------------------------- the pixel rule:
+# uint8 (0-255) or float ([0, 1] if max <= 1, else [0, 255]); other dtypes refused.
+
+
+@pytest.mark.parametrize("kind", images.TRANSFORMATIONS)
+def test_float_image_in_0_1_gets_the_same_picture_as_uint8(kind):
+    photo = images.sample_photo(downscale=8)
+    as_float = photo / 255.0
+    out = images.transform(as_float, kind, 0.8, seed=3)
+    assert out.dtype == np.float64 and out.shape == photo.shape
+    assert 0.0 <= out.min() and out.max() <= 1.0
+    # the same change, in the other range: within the uint8 result's rounding
+    np.testing.assert_allclose(out * 255, images.transform(photo, kind, 0.8, seed=3), atol=0.5 + 1e-9)
+    same_range = images.transform(photo.astype(np.float32), kind, 0.8, seed=3)  # float in [0, 255]
+    assert same_range.dtype == np.float32
+    np.testing.assert_allclose(same_range, images.transform(photo, kind, 0.8, seed=3), atol=0.5 + 1e-4)
+
+
+def test_float_occlusion_grey_and_clutter_in_the_image_range():
+    img = np.full((10, 10), 0.8)
+    occluded = images.transform(img, "occlusion", 1.0)
+    assert occluded[4, 4] == pytest.approx(128 / 255) and occluded[0, 0] == 0.8
+    assert images.transform(img * 255, "occlusion", 1.0)[4, 4] == 128.0
+    assert images.transform(img, "clutter", 1.0).max() <= 1.0
+
+
+def test_to_grayscale_keeps_float_input_float():
+    rgb = np.array([[[1.0, 0.0, 0.0], [0.2, 0.4, 0.6]]])
+    grey = images.to_grayscale(rgb)
+    assert grey.dtype == np.float64
+    np.testing.assert_allclose(grey, [[0.299, 0.299 * 0.2 + 0.587 * 0.4 + 0.114 * 0.6]], rtol=1e-12)
+    assert images.to_grayscale(rgb.astype(np.float32)).dtype == np.float32
+    # uint8 stays rounded uint8, as before
+    assert images.to_grayscale((rgb * 255).astype(np.uint8)).tolist() == [[76, 93]]  # [51, 102, 153]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.uint16, np.int64, bool])
+def test_other_pixel_dtypes_are_refused(dtype):
+    img = np.zeros((4, 4, 3), dtype=dtype)
+    for call in (lambda: images.transform(img, "occlusion", 1.0), lambda: images.to_grayscale(img),
+                 lambda: images.to_grayscale(img[..., 0]), lambda: demo.compare_transformation(img, "shift", 0.5),
+                 lambda: demo.transformation_widget(img)):
+        with pytest.raises(TypeError, match=r"^image must be uint8 or float \(pixel values uint8 \(0-255\) or "
+                                            r"float \(\[0, 1\] or \[0, 255\]\)\), got dtype"):
+            call()
+
+
+def test_demo_measures_float_images_in_0_255_units():
+    photo = images.sample_photo(downscale=8)
+    for kind in ("illumination", "occlusion"):
+        as_uint8 = demo.compare_transformation(photo, kind, 1.0)
+        as_float = demo.compare_transformation(photo / 255.0, kind, 1.0)
+        assert as_float["mean_abs_difference"] == pytest.approx(as_uint8["mean_abs_difference"], abs=0.5)
+        assert as_float["fraction_changed"] == pytest.approx(as_uint8["fraction_changed"], abs=0.02)
+    drawn = demo.draw_transformation(photo / 255.0, "occlusion", 0.5)
+    assert drawn["figure"].axes[2].images[0].get_clim() == (0.0, 1.0)
+    matplotlib.pyplot.close("all")
+
+
 def test_demo_compare_and_draw():
     photo = images.sample_photo(downscale=4)
     result = demo.compare_transformation(photo, "illumination", 1.0)

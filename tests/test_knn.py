@@ -101,6 +101,38 @@ def test_vote_counts():
         vote_counts(dists, y_train, 3, num_classes=2)
 
 
+HUGE = 2**40  # a label this large: counting over 0 … HUGE would need terabytes
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_votes_count_only_the_labels_present(data):
+    """Sparse label values give the same predictions as the labels 0 … U-1 they stand for
+    (same tie rule: the smallest label wins), without memory proportional to max(y)."""
+    M, N = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 12))
+    dists = data.draw(hnp.arrays(np.int64, (M, N), elements=st.integers(0, 3))).astype(float)
+    codes = data.draw(hnp.arrays(np.int64, (N,), elements=st.integers(0, 3)))
+    k = data.draw(st.integers(1, N))
+    sparse = np.array([7, 10**9, HUGE, HUGE + 5])  # ascending, like the codes
+    np.testing.assert_array_equal(
+        predict_from_distances(dists, sparse[codes], k),
+        sparse[_reference_predict(dists, codes, k)],
+    )
+
+
+def test_huge_labels_in_the_classifier_and_the_vote_table():
+    X_train = np.array([[0.0], [1.0], [2.0]])
+    y_train = np.array([HUGE, 0, HUGE])
+    model = KNearestNeighbor().fit(X_train, y_train)
+    np.testing.assert_array_equal(model.predict(np.array([[0.1], [1.1], [5.0]]), k=1), [HUGE, 0, HUGE])
+    np.testing.assert_array_equal(model.predict(np.array([[1.0]]), k=2), [0])  # 1-1 tie: smaller
+    with pytest.raises(ValueError, match=r"^y_train has labels up to 1099511627776 but only 2 distinct "
+                                         r"values.*use predict_from_distances.*np\.unique\(y_train"):
+        vote_counts(np.zeros((1, 3)), y_train, 1)
+    # C = 1000 columns is never refused: the (M, C) table, as before
+    assert vote_counts(np.zeros((1, 2)), np.array([0, 999]), 2).tolist() == [[1] + [0] * 998 + [1]]
+
+
 def test_blocks_give_the_same_result(monkeypatch):
     rng = np.random.default_rng(0)
     X_train, y_train = rng.normal(size=(50, 4)), rng.integers(0, 3, 50)

@@ -344,6 +344,17 @@ def test_accuracies_from_distances():
         accuracies_from_distances(d, y_train, y_val, [[1], [2, 3]])
 
 
+def test_huge_label_values_count_only_the_labels_present():
+    # counting votes over 0 … 2**40 would need terabytes; the labels present are enough
+    huge = 2**40
+    d = np.array([[0.0, 1.0, 5.0], [4.0, 1.0, 0.5]])
+    y_train = np.array([0, huge, huge])
+    np.testing.assert_array_equal(accuracies_from_distances(d, y_train, [0, huge], [1, 2, 3]), [1.0, 1.0, 0.5])
+    X = np.array([[0.0], [0.1], [5.0], [5.1], [0.2], [5.2]])
+    y = np.array([0, 0, huge, huge, 0, huge])
+    np.testing.assert_array_equal(cross_validate_knn(X, y, [1], 3), [[1.0, 1.0, 1.0]])
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     m=st.integers(1, 12),

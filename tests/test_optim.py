@@ -157,6 +157,11 @@ def test_callback_sees_every_iteration_with_frozen_weights():
     np.testing.assert_array_equal(seen[-1][2], W)
     assert not seen[0][2].flags.writeable
     assert not np.array_equal(seen[0][2], seen[-1][2])  # earlier snapshots were not overwritten
+    # the returned W is the caller's own array: changing it leaves the last snapshot alone
+    assert not np.shares_memory(W, seen[-1][2])
+    last = seen[-1][2].copy()
+    W += 1.0
+    np.testing.assert_array_equal(seen[-1][2], last)
 
 
 def test_divergence_stops_with_a_clear_message():
@@ -306,6 +311,11 @@ def _good():
         (dict(callback=5), TypeError, "callback must be None or callable"),
         (dict(loss_fn=lambda W, X, y, reg: 1.0), TypeError, r"loss_fn must return a pair \(loss, dW\)"),
         (dict(loss_fn=lambda W, X, y, reg: (1.0, np.zeros(2))), ValueError, "dW of shape"),
+        # a loss that is not a number is a bug in loss_fn, not a divergence (None became NaN)
+        (dict(loss_fn=lambda W, X, y, reg: (None, np.zeros_like(W))), TypeError,
+         r"^loss_fn must return \(loss, dW\) with loss a number, got loss = NoneType None"),
+        (dict(loss_fn=lambda W, X, y, reg: ("0.5", np.zeros_like(W))), TypeError, "with loss a number, got loss = str"),
+        (dict(loss_fn=lambda W, X, y, reg: (0.5, None)), TypeError, r"with dW an array of W's shape, got dW = None"),
     ],
 )
 def test_sgd_bad_input(change, exc, match):
@@ -322,6 +332,9 @@ def test_sgd_bad_input(change, exc, match):
         (dict(weight_scale=0.0), ValueError, "weight_scale must be > 0"),
         (dict(reg=-0.5), ValueError, "reg must be >= 0"),
         (dict(y=np.zeros(15)), TypeError, "pass num_classes"),
+        # C = max(y) + 1 columns of W for 3 distinct labels: refused, not a 2**40-column W
+        (dict(y=np.repeat([0, 1, 2**40], 5)), ValueError,
+         r"^y has labels up to 1099511627776 but only 3 distinct values.*pass num_classes"),
         (dict(num_classes=0), ValueError, "num_classes"),
     ],
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import inspect
 import pkgutil
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -666,9 +667,56 @@ def test_all_randomness_goes_through_default_rng_with_a_seed():
     assert not problems, "\n".join(problems)
 
 
-def test_seed_none_is_refused_where_documented_as_int():
+#: Public callables whose docstring says what ``seed=None`` means (no shuffling, or fresh
+#: OS entropy for the initial weights); every other function with a seed refuses None.
+SEED_NONE_DOCUMENTED = {
+    "linear.LinearClassifier",
+    "model_selection.train_val_split",
+    "model_selection.k_fold_indices",
+    "model_selection.cross_validate_knn",
+}
+
+
+@pytest.mark.parametrize("target", sorted(set(SEEDED) - SEED_NONE_DOCUMENTED))
+def test_seed_none_is_refused_where_documented_as_int(target, mnist_dir, monkeypatch):
     """Functions documented with ``seed : int`` refuse None (None would mean OS entropy)."""
-    with pytest.raises(TypeError, match="^seed must be an integer"):
-        images.transform(_IMG, "clutter", 0.5, seed=None)
-    with pytest.raises(TypeError, match="^seed must be an integer"):
-        plots.show_class_examples(np.zeros((2, 2, 2), np.uint8), [0, 1], ["a", "b"], per_class=1, seed=None)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(mnist_dir))
+    with pytest.raises(TypeError, match="^seed must be an integer, got NoneType None"):
+        SEEDED[target](None)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: d_pixels.transformation_widget(_IMG, seed=None),
+    lambda: d_knn.knn_plane_widget(seed=None),
+], ids=sorted(SEEDED_ALLOW_LIST))
+def test_seed_none_is_refused_by_the_widgets(call):
+    with pytest.raises(TypeError, match="^seed must be an integer, got NoneType None"):
+        call()
+
+
+@pytest.mark.parametrize("target", sorted(SEED_NONE_DOCUMENTED))
+def test_seed_none_is_accepted_where_documented(target):
+    assert target in SEEDED
+    assert "or None" in inspect.getdoc(_resolve_public(target))
+    SEEDED[target](None)  # no error
+
+
+def test_seed_none_rows_cover_every_seeded_callable():
+    """The set above is exactly the seeded callables whose docstring allows None."""
+    documented = set()
+    for qualname, obj in _public_callables():
+        doc = inspect.getdoc(obj) or ""
+        if "seed" in _signature_params(obj) and re.search(r"seed : int (>=|≥) 0 or None", doc):
+            documented.add(qualname)
+    assert documented == SEED_NONE_DOCUMENTED
+
+
+def _signature_params(obj):
+    try:
+        return inspect.signature(obj).parameters
+    except (TypeError, ValueError):
+        return {}
+
+
+def _resolve_public(target):
+    return dict(_public_callables())[target]

@@ -85,3 +85,54 @@ def test_course_notebooks_takes_str_or_path_and_names_folder_otherwise(tmp_path)
 def test_comparable_outputs_names_nb_for_a_non_notebook():
     with pytest.raises(TypeError, match="^nb must be a notebook"):
         rn.comparable_outputs({"cells": []})  # a plain dict: cells would lack attribute access
+
+
+def test_an_unreadable_notebook_is_a_failed_row_and_the_run_goes_on(tmp_path, capsys):
+    broken = tmp_path / "01_broken.ipynb"
+    broken.write_text("this is not JSON")
+    good = _write(tmp_path / "02_good.ipynb", "print('still runs')")
+    out_dir = tmp_path / "out"
+    assert rn.main([str(broken), str(good), "--output-dir", str(out_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "01_broken.ipynb  FAILED" in out and "not a readable notebook: NotJSONError" in out
+    assert "02_good.ipynb    ok" in out
+    assert [p.name for p in out_dir.iterdir()] == ["02_good.ipynb"]
+    result = rn.run_notebook(broken)
+    assert not result.ok and result.notebook is None and result.error.startswith("not a readable notebook")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--timeout", "0"], "--timeout: expected an integer >= 1, got 0"),
+    (["--timeout", "-5"], "--timeout: expected an integer >= 1, got -5"),
+    (["--output-dir", "{file}"], "--output-dir must be a folder (it is created if missing), but {file} is a file"),
+    (["--output-dir", "{file}/sub"], "but {file} is a file"),
+])
+def test_cli_rejects_bad_options_before_running(tmp_path, capsys, argv, message):
+    nb = _write(tmp_path / "01_x.ipynb", "raise SystemExit('must not run')")
+    a_file = tmp_path / "results.txt"
+    a_file.write_text("")
+    argv = [a.format(file=a_file) for a in argv]
+    with pytest.raises(SystemExit) as info:
+        rn.main([str(nb)] + argv)
+    assert info.value.code == 2
+    assert message.format(file=a_file) in capsys.readouterr().err
+
+
+def test_bad_course_dataset_is_an_argument_error_not_a_traceback(tmp_path, monkeypatch, capsys):
+    nb = _write(tmp_path / "01_x.ipynb", "print(1)")
+    monkeypatch.setenv("COURSE_DATASET", "cifar-10")
+    with pytest.raises(SystemExit) as exit_info:
+        rn.main([str(nb)])
+    assert exit_info.value.code == 2
+    assert "COURSE_DATASET must be one of ('mnist', 'cifar10'), got 'cifar-10'" in capsys.readouterr().err
+
+
+def test_long_errors_are_cut_in_the_table_and_printed_whole_below(tmp_path, capsys):
+    message = "x" * 150 + " THE FIX IS AT THE END"
+    nb = _write(tmp_path / "01_long.ipynb", f"raise ValueError({message!r})")
+    assert rn.main([str(nb), "--dataset", "mnist"]) == 1
+    out = capsys.readouterr().out
+    table_row = next(line for line in out.splitlines() if line.startswith("01_long.ipynb"))
+    assert "THE FIX" not in table_row and table_row.endswith("…")
+    assert f"ValueError: {message}" in out
+    assert "\x1b[" not in out  # no colour codes from the kernel's traceback

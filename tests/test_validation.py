@@ -34,6 +34,33 @@ def test_as_float_array_rejects(x, kwargs, exc, words):
 def test_check_labels_accepts_integers_and_returns_int64():
     y = v.check_labels(np.array([0, 2, 1], dtype=np.uint8), num_classes=3, n=3)
     assert y.dtype == np.int64 and y.tolist() == [0, 2, 1]
+    big = v.check_labels(np.array([0, 2**63 - 1], dtype=np.uint64))  # the largest that fits
+    assert big.dtype == np.int64 and big.tolist() == [0, 2**63 - 1]
+
+
+def test_check_label_range_refuses_sparse_labels_only():
+    assert v.check_label_range(np.array([0, 1, 2])) == 3
+    assert v.check_label_range(np.array([0, 999])) == 1000  # C <= 1000: never refused
+    assert v.check_label_range(np.arange(0, 20_000, 10)) == 19_991  # 2,000 labels: C < 10 × 2,000
+    with pytest.raises(ValueError, match=r"^y has labels up to 1000 but only 2 distinct values, so "
+                                         r"max\(y\) \+ 1 = 1001 classes would be mostly empty: pass num_classes"):
+        v.check_label_range(np.array([0, 1000]))
+
+
+def test_positive_int_arg():
+    import argparse
+
+    assert v.positive_int_arg("3") == 3
+    for text in ("0", "-5", "2.5", "x"):
+        with pytest.raises(argparse.ArgumentTypeError, match="^expected an integer >= 1, got"):
+            v.positive_int_arg(text)
+
+
+def test_check_seed_refuses_none_unless_allowed():
+    assert v.check_seed(None, allow_none=True) is None
+    assert v.check_seed(np.int64(4)) == 4
+    with pytest.raises(TypeError, match="^seed must be an integer, got NoneType None"):
+        v.check_seed(None)
 
 
 @pytest.mark.parametrize(
@@ -45,6 +72,9 @@ def test_check_labels_accepts_integers_and_returns_int64():
         (np.array([0, -1]), {}, ValueError, "labels >= 0"),
         (np.array([0, 3]), {"num_classes": 3}, ValueError, r"\[0, 3\)"),
         (np.array([0, 1]), {"n": 3}, ValueError, "2 labels but X has 3 rows"),
+        # 2**63 as uint64 would wrap to -2**63 in int64
+        (np.array([0, 2**63], dtype=np.uint64), {}, ValueError,
+         r"^y must hold labels that fit in int64 \(< 2\*\*63\), found 9223372036854775808"),
     ],
 )
 def test_check_labels_rejects(y, kwargs, exc, words):

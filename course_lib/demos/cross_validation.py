@@ -459,7 +459,14 @@ class CrossValidationExplorer:
     def draw(self, ax, num_folds, k_range) -> dict:
         """Draw the CV plot for ``num_folds`` and the :data:`K_GRID` values inside
         ``k_range = (k_min, k_max)`` (inclusive); return :func:`draw_cv_accuracy`'s dict
-        with ``"k_choices"`` and ``"accuracies"`` added."""
+        with ``"k_choices"`` and ``"accuracies"`` added.
+
+        Raises ``TypeError`` / ``ValueError`` for a ``k_range`` that is not a pair of
+        integers ``1 <= k_min <= k_max``, a bad ``num_folds``, or no k that fits a fold."""
+        if isinstance(k_range, (str, bytes)) or not hasattr(k_range, "__len__") or len(k_range) != 2:
+            raise TypeError(
+                f"k_range must be a pair (k_min, k_max) of integers, got {type(k_range).__name__} {k_range!r}"[:160]
+            )
         k_min = check_int(k_range[0], "k_range[0]", low=1)
         k_max = check_int(k_range[1], "k_range[1]", low=k_min)
         ks = [k for k in K_GRID if k_min <= k <= k_max]
@@ -509,7 +516,7 @@ def cross_validation_widget(X, y, distance: str = "l2", max_samples: int | None 
     Raises
     ------
     TypeError, ValueError
-        Bad ``X``, ``y``, ``distance`` or ``max_samples`` (< 4).
+        Bad ``X``, ``y``, ``distance`` or ``max_samples`` (< 4); fewer than 2 samples.
 
     Source: lecture part 1 (cross-validation). Introduced in notebook 03_cross_validation.
     """
@@ -520,6 +527,8 @@ def cross_validation_widget(X, y, distance: str = "l2", max_samples: int | None 
     if max_samples is not None:
         max_samples = check_int(max_samples, "max_samples", low=4)
         X, y = X[:max_samples], y[:max_samples]
+    if X.shape[0] < 2:  # the num_folds slider starts at 2
+        raise ValueError(f"X must hold at least 2 samples for cross-validation (num_folds >= 2), got {X.shape[0]}")
     explorer = CrossValidationExplorer(X, y, distance)
     _ = explorer.dists
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from .._validation import as_float_array, as_image, check_choice, check_int, check_labels, check_seed
 from ..distances import METRICS, pairwise_distances
-from ..knn import vote_counts
+from ..knn import _compact_votes, nearest_neighbors
 from ..plots import CLASS_COLORS, show_image, show_pixel_values
 
 __all__ = [
@@ -108,7 +108,7 @@ def make_clouds(num_classes: int = 3, points_per_class: int = 20, seed: int = 0)
     points_per_class = check_int(points_per_class, "points_per_class", low=1,
                                  high=MAX_POINTS_PER_CLASS)
     seed = check_seed(seed)
-    _, points = _all_clouds(0 if seed is None else seed)
+    _, points = _all_clouds(seed)
     X = points[:num_classes, :points_per_class].reshape(-1, 2).copy()
     y = np.repeat(np.arange(num_classes, dtype=np.int64), points_per_class)
     return X, y
@@ -159,10 +159,16 @@ def knn_plane(X, y, k: int, metric: str = "l2", num_classes: int | None = None,
                 f"grid must have shape (G, 2) (locations in the plane), got {grid.shape}"
             )
     metric = check_choice(metric, "metric", METRICS)
-    counts = vote_counts(pairwise_distances(grid, X, metric=metric), y, k, num_classes)
+    if num_classes is not None:
+        num_classes = check_int(num_classes, "num_classes", low=1)
+        check_labels(y, "y", num_classes=num_classes)
+    # Votes over the labels present (memory independent of the label values), as
+    # predict_from_distances counts them; a tie is two or more labels sharing the top count.
+    idx = nearest_neighbors(pairwise_distances(grid, X, metric=metric), k)
+    classes, counts = _compact_votes(y[idx])
     top = counts.max(axis=1, keepdims=True)
     tied = np.count_nonzero(counts == top, axis=1) > 1
-    return np.where(tied, TIE, np.argmax(counts, axis=1)).astype(np.int64)
+    return np.where(tied, TIE, classes[np.argmax(counts, axis=1)]).astype(np.int64)
 
 
 def _region_colors(num_classes: int) -> np.ndarray:
@@ -338,6 +344,18 @@ def draw_unit_circles(ax) -> dict:
     return {"l1": diamond, "l2": circle}
 
 
+def _check_class_names(class_names) -> list:
+    """``class_names`` as a list of str (one per class, label c named ``class_names[c]``)."""
+    if isinstance(class_names, (str, bytes)) or not hasattr(class_names, "__len__"):
+        raise TypeError(
+            f"class_names must be a sequence of names (one str per class), got "
+            f"{type(class_names).__name__} {class_names!r}"[:160]
+        )
+    if len(class_names) == 0:
+        raise ValueError("class_names must hold at least one name")
+    return [str(name) for name in class_names]
+
+
 def draw_distance_matrix(ax, dists, y_test, y_train, class_names=None) -> dict:
     """The distance matrix as an image, rows (test) and columns (training) sorted by label,
     with lines between the classes: dark blocks on the diagonal mean that samples of the
@@ -359,19 +377,23 @@ def draw_distance_matrix(ax, dists, y_test, y_train, class_names=None) -> dict:
     Raises
     ------
     TypeError / ValueError
-        Non-numeric distances, wrong label dtype or lengths.
+        Non-numeric distances, wrong label dtype or lengths, ``class_names`` not a sequence
+        of names, or a label without a name (``>= len(class_names)``).
 
     Notebook ``02_knn``.
     """
     d = as_float_array(dists, "dists", ndim=2)
-    y_test = check_labels(y_test, "y_test", n=d.shape[0])
-    y_train = check_labels(y_train, "y_train", n=d.shape[1])
+    names = None if class_names is None else _check_class_names(class_names)
+    C = None if names is None else len(names)  # every label needs a name
+    y_test = check_labels(y_test, "y_test", n=d.shape[0], n_name="dists", num_classes=C)
+    y_train = check_labels(y_train, "y_train", n=d.shape[1], n_name="dists", n_unit="columns",
+                           num_classes=C)
     rows = np.argsort(y_test, kind="stable")
     cols = np.argsort(y_train, kind="stable")
     sorted_d = d[rows][:, cols]
     image = ax.imshow(sorted_d, cmap="viridis", aspect="auto", interpolation="nearest")
-    num_classes = int(max(y_test.max(), y_train.max())) + 1
-    names = [str(c) for c in range(num_classes)] if class_names is None else list(class_names)
+    if names is None:
+        names = {c: str(c) for c in np.union1d(y_test, y_train).tolist()}  # the labels present
     for labels, line, set_ticks in ((y_test[rows], ax.axhline, ax.set_yticks),
                                     (y_train[cols], ax.axvline, ax.set_xticks)):
         present = np.unique(labels)
@@ -409,8 +431,9 @@ def show_neighbors(test_images, train_images, neighbor_idx, y_train, class_names
 
     Raises
     ------
-    ValueError
-        Shapes that do not fit together or indices out of range.
+    TypeError / ValueError
+        Shapes that do not fit together, no test image or no neighbour, indices out of
+        range, labels (``y_train``, ``y_test``) outside ``[0, len(class_names))``.
 
     Notebook ``02_knn``.
     """
@@ -421,9 +444,18 @@ def show_neighbors(test_images, train_images, neighbor_idx, y_train, class_names
         raise ValueError(
             f"neighbor_idx must have shape ({len(test_images)}, k), got {idx.shape}"
         )
+    if idx.size == 0:
+        raise ValueError(
+            f"neighbor_idx must hold at least one test image and one neighbour, got shape {idx.shape}"
+        )
     if not np.issubdtype(idx.dtype, np.integer) or idx.min() < 0 or idx.max() >= len(train_images):
         raise ValueError(f"neighbor_idx must hold training indices in [0, {len(train_images)})")
-    y_train = check_labels(y_train, "y_train", n=len(train_images))
+    class_names = _check_class_names(class_names)
+    y_train = check_labels(y_train, "y_train", n=len(train_images), n_name="train_images",
+                           n_unit="images", num_classes=len(class_names))
+    if y_test is not None:
+        y_test = check_labels(y_test, "y_test", n=len(test_images), n_name="test_images",
+                              n_unit="images", num_classes=len(class_names))
     R, k = idx.shape
     fig, axes = plt.subplots(R, k + 1, figsize=(size * (k + 1) + 0.4, size * R + 0.35),
                              squeeze=False)

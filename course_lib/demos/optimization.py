@@ -23,6 +23,7 @@ from .._validation import (
     check_positive_float,
     check_seed,
 )
+from .. import distances as _distances
 
 __all__ = [
     "bowl_loss",
@@ -135,6 +136,17 @@ def _bowl_grid(curvatures: tuple, lim: float, resolution: int):
     return A, B, L
 
 
+def _contour_levels(top: float, count: int = 12) -> np.ndarray:
+    """``count`` increasing, geometrically spaced contour levels up to ``top`` (the largest
+    loss shown): from 0.05 — the default bowl's picture — or from ``top / 1000`` when the
+    bowl is shallower than 50 there (a small ``lim``, tiny curvatures), so the levels always
+    increase. Fewer than 2 levels only for a bowl flat to within float precision."""
+    low = min(0.05, top / 1000)
+    if not low > 0.0:  # top / 1000 underflowed
+        low = top
+    return np.unique(np.geomspace(low, top, count))
+
+
 def draw_gd_on_bowl(ax, learning_rate: float, num_steps: int = 20, *, start=(-4.0, 2.5),
                     curvatures=(1.0, 10.0), lim: float = 5.0) -> dict:
     """Draw the bowl's contour lines and the path of gradient descent on it.
@@ -169,7 +181,9 @@ def draw_gd_on_bowl(ax, learning_rate: float, num_steps: int = 20, *, start=(-4.
     grad_fn = lambda w: bowl_loss(w, c)[1]  # noqa: E731
     path = gradient_descent_path(grad_fn, start, learning_rate, num_steps)
     A, B, L = _bowl_grid(tuple(float(v) for v in c), lim, 121)
-    ax.contour(A, B, L, levels=np.geomspace(0.05, L.max(), 12), cmap="Greys", linewidths=0.8)
+    levels = _contour_levels(float(L.max()))
+    if len(levels) >= 2:
+        ax.contour(A, B, L, levels=levels, cmap="Greys", linewidths=0.8)
     shown = np.clip(path, -lim * 1.5, lim * 1.5)
     ax.plot(shown[:, 0], shown[:, 1], "o-", color="#D55E00", markersize=3, linewidth=1.2)
     ax.plot(*path[0], "s", color="#0072B2", markersize=7, label="start")
@@ -252,10 +266,17 @@ def loss_slice(W, X, y, directions: Sequence, steps, *, reg: float = 0.0,
     -------
     numpy.ndarray of float64, shape (S,) for one direction, (S, S) for two
 
+    Memory: the grid points are evaluated in chunks, so the scores held at once take at most
+    ``course_lib.distances.WORKING_MEMORY_BYTES`` (64 MiB; at least one grid point's
+    ``N·C·8`` bytes), plus what ``per_sample_loss`` allocates for one chunk (a few times that
+    for ``hinge_loss``) and the ``N·C·8``-byte products ``X @ W`` and ``X @ D``; never the
+    whole ``(S², N, C)`` array.
+
     Raises
     ------
     TypeError, ValueError
-        Shapes that do not match, not 1 or 2 directions, bad labels.
+        Shapes that do not match, not 1 or 2 directions, bad labels, a ``per_sample_loss``
+        that does not return one loss per row.
 
     Source: CS231n notes "Optimization", "Visualizing the loss function". Introduced in
     notebook 06.
@@ -286,11 +307,26 @@ def loss_slice(W, X, y, directions: Sequence, steps, *, reg: float = 0.0,
         b_grid, a_grid = np.meshgrid(steps, steps, indexing="ij")
         a, b = a_grid.ravel(), b_grid.ravel()
         coef = [a, b]
-    scores = np.broadcast_to(S0, (len(coef[0]), N, C)).copy()
-    for k, d in zip(coef, dirs):
-        scores += k[:, None, None] * (X @ d)[None]
-    data = per_sample_loss(scores.reshape(-1, C), np.tile(y, len(coef[0])))
-    data = np.asarray(data, dtype=np.float64).reshape(len(coef[0]), N).mean(axis=1)
+    XD = [X @ d for d in dirs]
+    G = len(coef[0])
+    # The grid points are processed in chunks whose scores, (chunk, N, C), stay within
+    # WORKING_MEMORY_BYTES, instead of all G = S² at once (120² points × 500 samples × 10
+    # classes would be 0.6 GB of scores, and several times that in temporaries).
+    chunk = max(1, _distances.WORKING_MEMORY_BYTES // (8 * N * C))
+    data = np.empty(G)
+    for start in range(0, G, chunk):
+        part = slice(start, min(G, start + chunk))
+        g = part.stop - part.start
+        scores = np.broadcast_to(S0, (g, N, C)).copy()
+        for k, xd in zip(coef, XD):
+            scores += k[part, None, None] * xd[None]
+        losses = np.asarray(per_sample_loss(scores.reshape(-1, C), np.tile(y, g)), dtype=np.float64)
+        if losses.shape != (g * N,):
+            raise ValueError(
+                f"per_sample_loss must return one loss per row of the scores it is given, shape "
+                f"({g * N},), got shape {losses.shape}"
+            )
+        data[part] = losses.reshape(g, N).mean(axis=1)
     # reg * |W + sum_k c_k d_k|^2, expanded so no (G, D, C) array is needed
     Ws = [W] + dirs
     gram = np.array([[np.sum(p * q) for q in Ws] for p in Ws])
@@ -462,6 +498,12 @@ def search_hyperparameters(X_train, y_train, X_val, y_val, learning_rates, regs,
         raise ValueError(
             f"X_val has {X_val.shape[1]} columns but X_train has {X_train.shape[1]}; they must match"
         )
+    for name, values in (("learning_rates", learning_rates), ("regs", regs)):
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+            raise TypeError(
+                f"{name} must be a sequence of numbers, e.g. [1e-3, 1e-2] (a list even for one "
+                f"value), got {type(values).__name__} {values!r}"[:160]
+            )
     lrs = [check_positive_float(v, f"learning_rates[{i}]") for i, v in enumerate(learning_rates)]
     regs = [check_nonnegative_float(v, f"regs[{i}]") for i, v in enumerate(regs)]
     if not lrs or not regs:

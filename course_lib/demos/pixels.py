@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._validation import as_image, check_int
-from ..images import TRANSFORMATIONS, mean_abs_difference, to_grayscale, transform
+from ..images import TRANSFORMATIONS, _pixel_scale, mean_abs_difference, to_grayscale, transform
 from ..plots import figure_to_png, new_figure, show_figure, show_image
 
 _FIGSIZE = (11, 3.2)
@@ -23,20 +23,27 @@ __all__ = ["compare_transformation", "draw_transformation", "transformation_widg
 def compare_transformation(image, kind: str, strength: float, seed: int = 0) -> dict:
     """Transform ``image`` and measure how far the numbers moved.
 
+    ``image`` is uint8 (0–255) or float ([0, 1] or [0, 255]), as for
+    :func:`course_lib.images.transform`; differences are always reported in 0–255 units (a
+    float image in [0, 1] is measured as if multiplied by 255).
+
     Returns
     -------
     dict with
         ``"transformed"``: the changed image (same shape and dtype);
         ``"mean_abs_difference"``: the average change of one pixel value, 0–255 units;
-        ``"fraction_changed"``: the fraction of values that changed by more than 10.
+        ``"fraction_changed"``: the fraction of values that changed by more than 10 (of 255).
 
     Raises the errors of :func:`course_lib.images.transform`.
     """
     changed = transform(image, kind, strength, seed=seed)
+    to_255 = 255.0 / _pixel_scale(as_image(image))  # 1 for uint8 and 0–255 floats
     diff = np.abs(changed.astype(np.float64) - np.asarray(image, dtype=np.float64))
+    if to_255 != 1.0:
+        diff *= to_255
     return {
         "transformed": changed,
-        "mean_abs_difference": mean_abs_difference(image, changed),
+        "mean_abs_difference": mean_abs_difference(image, changed) * to_255,
         "fraction_changed": float(np.mean(diff > 10)),
     }
 
@@ -51,8 +58,9 @@ def draw_transformation(image, kind: str, strength: float, seed: int = 0, fig=No
     axes = fig.subplots(1, 3)
     show_image(image, ax=axes[0], title="original")
     show_image(result["transformed"], ax=axes[1], title=f"{kind}, strength {strength:.2f}")
+    white = _pixel_scale(as_image(image))  # the colour scale of the difference: 0 to white
     diff = np.abs(to_grayscale(result["transformed"]).astype(float) - to_grayscale(image).astype(float))
-    axes[2].imshow(diff, cmap="magma", vmin=0, vmax=255)
+    axes[2].imshow(diff, cmap="magma", vmin=0, vmax=white)
     axes[2].set_xticks([])
     axes[2].set_yticks([])
     axes[2].set_title(f"|difference|: mean {result['mean_abs_difference']:.1f}")
@@ -73,6 +81,7 @@ def transformation_widget(image, seed: int = 0):
 
     # Checked here: ipywidgets would only print an error raised inside the callback.
     image = as_image(image)
+    _pixel_scale(image)  # uint8 or float only, as transform requires
     seed = check_int(seed, "seed", low=0)
     state = {}
 
