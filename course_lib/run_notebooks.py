@@ -214,7 +214,7 @@ def run_notebook(
     os.environ.clear()
     os.environ.update(env)
     client = _client_class()(
-        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        nb, timeout=timeout, kernel_name="python3", record_timing=False, coalesce_streams=True,
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:
@@ -278,7 +278,12 @@ def comparable_outputs(nb) -> list[list[str]]:
         outs = []
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
-                outs.append(f"{out.name}:{out.text}")
+                # how the kernel splits printed text into chunks varies from run to run:
+                # consecutive chunks of one stream are compared as one text
+                if outs and outs[-1].startswith(f"{out.name}:"):
+                    outs[-1] += out.text
+                else:
+                    outs.append(f"{out.name}:{out.text}")
             elif out.output_type in ("execute_result", "display_data"):
                 data = out.get("data", {})
                 for key in ("text/plain", "text/html", "text/latex"):
@@ -360,6 +365,8 @@ def main(argv=None) -> int:
             # saved widget state holds every widget's last rendering (hundreds of kB); the
             # widgets are rebuilt when the cell runs, so the state is not kept
             result.notebook.metadata.pop("widgets", None)
+            for cell in result.notebook.cells:  # per-cell timestamps of older runs
+                cell.get("metadata", {}).pop("execution", None)
         if result.ok and args.inplace:
             nbformat.write(result.notebook, path)
         if args.output_dir is not None and result.notebook is not None:

@@ -136,3 +136,13 @@ def test_long_errors_are_cut_in_the_table_and_printed_whole_below(tmp_path, caps
     assert "THE FIX" not in table_row and table_row.endswith("…")
     assert f"ValueError: {message}" in out
     assert "\x1b[" not in out  # no colour codes from the kernel's traceback
+
+
+def test_comparable_outputs_join_chunks_of_one_stream():
+    nb = new_notebook(cells=[new_code_cell("a")])
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="before\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+    ]
+    assert rn.comparable_outputs(nb) == [["stdout:before\nafter\n", "stderr:warn\n"]]
