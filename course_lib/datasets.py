@@ -671,10 +671,13 @@ def _load_cifar10(folder: Path, download: bool) -> Dataset:
         except RuntimeError as exc:
             if had_archive:
                 raise
+            below = sorted(p.parent for p in folder.glob(f"*/{CIFAR10_FOLDER}") if p.is_dir())
+            hint = (f" It looks one level too high: {below[0]} holds {CIFAR10_FOLDER}/."
+                    if below else "")
             raise RuntimeError(
                 f"{exc} (The download was tried because {folder} holds no {CIFAR10_FOLDER}/ "
                 f"folder, no batch files and no {CIFAR10_ARCHIVE}: if you have CIFAR-10, point "
-                "COURSE_DATA_DIR at the folder that holds it.)"
+                f"COURSE_DATA_DIR at the folder that holds it.{hint})"
             ) from exc
     elif not archive.is_file():
         raise FileNotFoundError(

@@ -228,8 +228,13 @@ def run_notebook(
                             client.execute_cell(cell, index)
         ok, error = True, ""
     except (CellExecutionError, CellTimeoutError) as exc:
-        text = _ANSI.sub("", str(exc)).strip()
-        ok, error = False, text.splitlines()[-1] if text else repr(exc)
+        if isinstance(exc, CellTimeoutError):
+            ok, error = False, f"CellTimeoutError: a cell ran longer than the {timeout} s allowed (--timeout)"
+        else:
+            # the last line that says something (tracebacks end with the error; some texts
+            # end with a row of dashes)
+            lines = [ln for ln in _ANSI.sub("", str(exc)).splitlines() if ln.strip(" -=")]
+            ok, error = False, lines[-1].strip() if lines else repr(exc)
     except Exception as exc:  # kernel died, bad notebook JSON, …
         ok, error = False, _ANSI.sub("", f"{type(exc).__name__}: {exc}")
     finally:

@@ -1040,3 +1040,14 @@ def test_failed_download_says_the_folder_holds_no_cifar10(course_data_dir, monke
     monkeypatch.setattr(datasets, "download_cifar10", refuse)
     with pytest.raises(RuntimeError, match=r"^could not download.*holds no cifar-10-batches-bin/ folder.*point COURSE_DATA_DIR"):
         datasets.load_dataset("cifar10")
+
+
+def test_failed_download_points_at_a_cifar10_folder_one_level_down(course_data_dir, monkeypatch):
+    cf.write_folder(course_data_dir / "cifar-10-sample" / datasets.CIFAR10_FOLDER, cf.make_batches(4, 2))
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("could not download CIFAR-10 from x (ConnectionError: offline)")
+
+    monkeypatch.setattr(datasets, "download_cifar10", refuse)
+    with pytest.raises(RuntimeError, match=r"one level too high: .*cifar-10-sample holds cifar-10-batches-bin/"):
+        datasets.load_dataset("cifar10")

@@ -146,3 +146,10 @@ def test_comparable_outputs_join_chunks_of_one_stream():
         nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
     ]
     assert rn.comparable_outputs(nb) == [["stdout:before\nafter\n", "stderr:warn\n"]]
+
+
+def test_a_cell_timeout_is_named_in_the_notes(tmp_path, capsys):
+    nb = _write(tmp_path / "01_slow.ipynb", "import time\ntime.sleep(5)")
+    assert rn.main([str(nb), "--dataset", "mnist", "--timeout", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "CellTimeoutError: a cell ran longer than the 1 s allowed (--timeout)" in out
