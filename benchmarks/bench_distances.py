@@ -1,137 +1,114 @@
-"""Benchmark: the three implementations of course_lib.distances.pairwise_distances against
-scikit-learn's euclidean_distances, plus the redraw time of notebook 02's 2-D k-NN demo.
+"""Benchmark: L2 distance matrices — the readable no-loop form, course_lib.large_scale, and
+scikit-learn's euclidean_distances — against the bare matrix product they all contain.
 
 Problem sizes:
 
 * CIFAR-10 as in CS231n's assignment 1: 500 test × 5,000 training images of 3,072 values,
-  float32 (values 0–255);
-* MNIST as in the course: 1,000 test × 4,000 training images of 784 values, float64 and
-  float32.
+  float32 (values 0–255). Goals (issue 15, "must not regress"): large_scale at least as fast
+  as scikit-learn (time ratio ≤ 1, within the noise of repeated runs) and at least 60 % of
+  the bare float32 GEMM's rate (GEMM time / large_scale time ≥ 0.6);
+* MNIST-sized, float64: 1,000 test × 4,000 training × 784 (for information).
 
-Random values stand in for images: the cost of these functions does not depend on the
-values. The loop versions are slow, so they are timed on the first few test rows and
-scaled to all M rows (their time grows linearly with M; the output says so).
-
-Reference: ``sklearn.metrics.pairwise.euclidean_distances`` on the same arrays (it also
-uses ‖a‖² + ‖b‖² − 2a·b, with float32 input upcast to float64 in blocks). Goal: the no-loop
-version at least as fast (ratio ≤ 1). Demo goal: a redraw (distances from the whole grid,
-votes, and the figure) within 100 ms.
-
-Timings on a loaded or shared machine are noisy and inflated; run it when the machine is
-idle. Best of ``--repeats`` runs each (the no-loop version and scikit-learn alternate).
+References, named in every line: ``sklearn.metrics.pairwise.euclidean_distances`` (the
+same ‖a‖² + ‖b‖² − 2 a·b formula; float32 input is upcast in blocks) and the bare GEMM
+``X_test @ X_train.T`` of the same shapes and dtype. Random values stand in for images: the
+cost does not depend on them. Best of ``--repeats`` interleaved runs (a burst of load on a
+shared machine then hits every contender alike); timings are inflated on a busy machine.
+The last section measures the peak memory of ``large_scale.knn_predict`` against the (M, N)
+matrix it never holds.
 
 Usage::
 
-    python benchmarks/bench_distances.py [--repeats 5] [--two-loop-rows 5] [--one-loop-rows 20]
+    python benchmarks/bench_distances.py [--repeats 5] [--skip-memory]
 """
 
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import time
+import tracemalloc
 
 import numpy as np
+from sklearn.metrics.pairwise import euclidean_distances
 
-from course_lib.distances import pairwise_distances
+from course_lib.distances import compute_distances_no_loops
+from course_lib.large_scale import knn_predict, pairwise_distances
 
-
-#: Float64 input: both sides run the same algorithm on the same BLAS matrix product, so
-#: their times are equal up to noise; a ratio within this factor counts as "on par".
+#: A time ratio within this factor of the goal counts as met: repeated runs of the same
+#: code differ by about this much on a shared machine.
 TOLERANCE = 1.05
 
 
-def best_time(fn, repeats: int) -> float:
-    """Smallest wall time in seconds of ``repeats`` calls of ``fn()``."""
-    best = float("inf")
+def best_times(contenders: dict, repeats: int) -> dict:
+    """Smallest wall time in seconds of each contender, the contenders run in turn each round."""
+    best = dict.fromkeys(contenders, float("inf"))
+    for fn in contenders.values():
+        fn()  # warm up (BLAS threads, page faults)
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+        for name, fn in contenders.items():
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
     return best
 
 
-def bench_case(name, M, N, D, dtype, args) -> dict:
-    from sklearn.metrics.pairwise import euclidean_distances
-
+def bench_case(title, M, N, D, dtype, repeats, goals) -> bool:
     rng = np.random.default_rng(0)
     X_test = (rng.random((M, D)) * 255).astype(dtype)
     X_train = (rng.random((N, D)) * 255).astype(dtype)
-    m2 = min(M, args.two_loop_rows)
-    m1 = min(M, args.one_loop_rows)
-    times = {
-        "two_loops": best_time(
-            lambda: pairwise_distances(X_test[:m2], X_train, method="two_loops"), 1) * M / m2,
-        "one_loop": best_time(
-            lambda: pairwise_distances(X_test[:m1], X_train, method="one_loop"),
-            args.repeats) * M / m1,
-    }
-    # interleaved, so that a burst of load on a shared machine hits both alike
-    ours, theirs = float("inf"), float("inf")
-    for _ in range(args.repeats):
-        ours = min(ours, best_time(lambda: pairwise_distances(X_test, X_train), 1))
-        theirs = min(theirs, best_time(lambda: euclidean_distances(X_test, X_train), 1))
-    times["no_loops"] = ours
-    times["scikit-learn euclidean_distances"] = theirs
-    ref = times["scikit-learn euclidean_distances"]
-    print(f"\n{name}: {M:,} test x {N:,} training x {D:,} values, {np.dtype(dtype).name}")
-    notes = {"two_loops": f"(scaled from {m2} rows)", "one_loop": f"(scaled from {m1} rows)"}
-    for method, t in times.items():
-        print(f"  {method:<34s} {t:10.3f} s   {t / ref:8.2f} x scikit-learn  {notes.get(method, '')}")
-    check = pairwise_distances(X_test[:50], X_train[:500])
-    err = np.abs(check - euclidean_distances(X_test[:50].astype(np.float64),
-                                             X_train[:500].astype(np.float64))).max()
-    print(f"  no_loops speed-up over two_loops: {times['two_loops'] / times['no_loops']:,.0f} x; "
-          f"over one_loop: {times['one_loop'] / times['no_loops']:,.0f} x")
-    print(f"  max |no_loops - float64 reference| on a 50 x 500 block: {err:.2e}")
-    ratio = times["no_loops"] / ref
-    goal = ("met" if ratio <= 1.0 else
-            f"on par (within the {TOLERANCE - 1:.0%} noise of repeated runs)" if ratio <= TOLERANCE
-            else "NOT met")
-    print(f"  goal (no_loops at least as fast as scikit-learn): {goal}")
-    return times
+    times = best_times({
+        "bare GEMM X_test @ X_train.T": lambda: X_test @ X_train.T,
+        "large_scale.pairwise_distances": lambda: pairwise_distances(X_test, X_train),
+        "scikit-learn euclidean_distances": lambda: euclidean_distances(X_test, X_train),
+        "distances.compute_distances_no_loops": lambda: compute_distances_no_loops(X_test, X_train),
+    }, repeats)
+    gemm, ours = times["bare GEMM X_test @ X_train.T"], times["large_scale.pairwise_distances"]
+    sklearn = times["scikit-learn euclidean_distances"]
+    print(f"\n{title}: {M:,} test × {N:,} training × {D:,} values, {np.dtype(dtype).name}")
+    for name, t in times.items():
+        print(f"  {name:<38s} {t * 1e3:9.1f} ms   {t / sklearn:5.2f} × scikit-learn   "
+              f"{gemm / t:5.0%} of the GEMM rate")
+    print(f"  GEMM rate: {2 * M * N * D / gemm / 1e9:.0f} GFLOP/s")
+    reference = euclidean_distances(X_test[:50].astype(np.float64), X_train[:500].astype(np.float64))
+    error = np.abs(pairwise_distances(X_test[:50], X_train[:500]) - reference).max()
+    print(f"  max |large_scale − float64 reference| on a 50 × 500 block: {error:.1e}")
+    if not goals:
+        return True
+    fast_enough = ours <= TOLERANCE * sklearn
+    gemm_share = gemm / ours >= 0.6 / TOLERANCE
+    print(f"  goal large_scale ≤ scikit-learn: {ours / sklearn:.2f} × — {'met' if fast_enough else 'NOT met'}")
+    print(f"  goal large_scale ≥ 60 % of the GEMM rate: {gemm / ours:.0%} — {'met' if gemm_share else 'NOT met'}")
+    return fast_enough and gemm_share
 
 
-def bench_demo(repeats: int) -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    import matplotlib.pyplot as plt
-
-    from course_lib.demos.knn import GRID_SIZE, draw_knn_plane, knn_plane, make_clouds
-
-    print(f"\n2-D k-NN demo ({GRID_SIZE} x {GRID_SIZE} grid, 5 classes x 50 points, k = 7)")
-    X, y = make_clouds(5, 50)
-    for metric in ("l1", "l2"):
-        compute = best_time(lambda: knn_plane(X, y, 7, metric, 5), repeats)
-
-        def redraw():
-            fig, ax = plt.subplots(figsize=(6.2, 4.6))
-            draw_knn_plane(ax, 5, 50, 7, metric)
-            fig.savefig(io.BytesIO(), format="png", dpi=80)
-            plt.close(fig)
-
-        draw = best_time(redraw, repeats)
-        print(f"  {metric.upper()}: compute {compute * 1e3:6.1f} ms, compute + draw + PNG "
-              f"{draw * 1e3:6.1f} ms  (goal <= 100 ms)")
+def bench_memory(M=2_000, N=5_000, D=3_072, block_rows=500) -> None:
+    rng = np.random.default_rng(1)
+    X_test = (rng.random((M, D)) * 255).astype(np.float32)
+    X_train = (rng.random((N, D)) * 255).astype(np.float32)
+    y_train = rng.integers(0, 10, N)
+    tracemalloc.start()  # numpy reports its array allocations to tracemalloc
+    knn_predict(X_train, y_train, X_test, k=1, block_rows=block_rows)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"\nknn_predict, {M:,} test × {N:,} training × {D:,} float32, block_rows={block_rows}:")
+    print(f"  peak temporary memory {peak / 2**20:.0f} MiB (reference: the (M, N) float64 matrix, "
+          f"{M * N * 8 / 2**20:.0f} MiB: {peak / (M * N * 8):.2f} ×)")
+    full = 500 * 50_000 * (8 + 4)
+    print(f"  full CIFAR-10 (10,000 × 50,000): one block of distances + its float32 product, "
+          f"{full / 2**20:.0f} MiB, instead of {10_000 * 50_000 * 8 / 2**30:.1f} GiB for all of them")
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--two-loop-rows", type=int, default=5)
-    parser.add_argument("--one-loop-rows", type=int, default=20)
-    parser.add_argument("--skip-demo", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args(argv)
-    print(f"numpy {np.__version__}; best of {args.repeats} runs (timings inflated on a busy machine)")
-    results = [
-        bench_case("CIFAR-10 (CS231n assignment size)", 500, 5_000, 3_072, np.float32, args),
-        bench_case("MNIST (course split)", 1_000, 4_000, 784, np.float64, args),
-        bench_case("MNIST (course split)", 1_000, 4_000, 784, np.float32, args),
-    ]
-    if not args.skip_demo:
-        bench_demo(args.repeats)
-    slow = [r for r in results if r["no_loops"] > TOLERANCE * r["scikit-learn euclidean_distances"]]
-    return 1 if slow else 0
+    print(f"numpy {np.__version__}; best of {args.repeats} interleaved runs (inflated on a busy machine)")
+    ok = bench_case("CIFAR-10 (CS231n assignment size)", 500, 5_000, 3_072, np.float32, args.repeats, True)
+    bench_case("MNIST-sized", 1_000, 4_000, 784, np.float64, args.repeats, False)
+    if not args.skip_memory:
+        bench_memory()
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -1,13 +1,10 @@
-"""How good are predictions? Accuracy, the one number every notebook reports.
-
-Introduced in ``notebooks/02_knn.ipynb``.
-"""
+"""How good are predictions? Accuracy, the number every notebook from 02 on reports."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_labels
+from .checks import check_labels
 
 __all__ = ["accuracy"]
 
@@ -15,23 +12,10 @@ __all__ = ["accuracy"]
 def accuracy(y_true, y_pred) -> float:
     """Fraction of predictions equal to the true labels.
 
-    Parameters
-    ----------
-    y_true, y_pred : array_like of int, shape (N,), labels in [0, C)
-
-    Returns
-    -------
-    float in [0, 1] (multiply by 100 for per cent).
-
-    Raises
-    ------
-    TypeError
-        Non-integer labels.
-    ValueError
-        Not 1-D, empty, negative labels, or different lengths.
-
-    Source: lecture part 1 (k-NN: "derive the accuracy" for each k).
+    y_true, y_pred (N,) int labels in [0, C). Returns a float in [0, 1] (× 100 for per cent).
+    Raises TypeError for non-integer labels, ValueError for non-1-D or empty input, negative
+    labels or different lengths. Notebook 02.
     """
     y_true = check_labels(y_true, "y_true")
-    y_pred = check_labels(y_pred, "y_pred", n=len(y_true), n_name="y_true", n_unit="labels")
+    y_pred = check_labels(y_pred, "y_pred", num_samples=len(y_true), samples_name="y_true")
     return float(np.mean(y_true == y_pred))

