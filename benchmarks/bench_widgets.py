@@ -40,7 +40,7 @@ matplotlib.use("Agg")  # headless: never a window, whatever MPLBACKEND says
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from course_lib.pixels import sample_photo  # noqa: E402
+from course_lib.pixels import CHANGES, sample_photo  # noqa: E402
 from course_lib.plots import figure_to_png, use_course_style  # noqa: E402
 
 GOAL_MS = 100.0
@@ -58,27 +58,60 @@ class Case:
 
 
 def _photo() -> dict:
-    return {"image": sample_photo()}
+    return {"image": sample_photo(downscale=3)}  # the size notebook 01 uses
+
+
+def _cv_explorer() -> dict:
+    """Notebook 03's widget state: the explorer over its training images (distances sorted once)."""
+    from course_lib.datasets import load_course_dataset
+    from course_lib.demos.cross_validation import CrossValidationExplorer
+    from course_lib.pixels import flatten
+
+    data = load_course_dataset("03_cross_validation")
+    return {"explorer": CrossValidationExplorer(flatten(data.X_train), data.y_train, max_samples=2000)}
+
+
+def _blobs() -> dict:
+    """Notebook 04's widget points (imported here: a missing demo module only skips its case)."""
+    from course_lib.demos.toy_data import make_blobs
+
+    X, y = make_blobs(num_per_class=40, seed=0)
+    return {"X": X, "y": y}
+
+
+def _loss_figure() -> dict:
+    """Notebook 05's widget state: one figure, built once; each slider move updates it in place."""
+    from course_lib.demos.losses import LossComparisonFigure
+
+    return {"figure": LossComparisonFigure()}
 
 
 #: The redraws this script times (one per interactive demo; the names follow SPEC's demos/).
 CASES = (
     Case("01 image change redraw", "course_lib.demos.pixels", "draw_change",
-         tuple(dict(kind=kind, strength=0.5) for kind in ("brightness", "shift", "occlusion")), _photo),
+         tuple(dict(kind=kind, strength=0.5) for kind in CHANGES), _photo),
     Case("02 k-NN decision regions redraw", "course_lib.demos.knn", "draw_knn_plane",
-         (dict(k=1, distance="l2"), dict(k=7, distance="l1"))),
-    Case("03 cross-validation folds redraw", "course_lib.demos.cross_validation", "draw_folds",
-         (dict(num_folds=5), dict(num_folds=10))),
+         (dict(k=1, distance="l2"), dict(k=7, distance="l1"),
+          dict(data="two clusters", num_per_class=100, k=25, distance="l1"))),
+    Case("03 cross-validation widget redraw", "course_lib.demos.cross_validation", "draw_cv_explorer",
+         (dict(num_folds=10, k_range=(1, 100)), dict(num_folds=5, k_range=(3, 50)),
+          dict(num_folds=2, k_range=(1, 200))), _cv_explorer),
     Case("04 linear classifier 2-D redraw", "course_lib.demos.linear_classifier", "draw_linear_plane",
-         (dict(angle=0.0, bias=0.0), dict(angle=1.0, bias=1.5))),
-    Case("05 hinge vs softmax redraw", "course_lib.demos.losses", "draw_loss_comparison",
+         (dict(W=[[1.0, -0.5, -0.5], [0.0, 0.9, -0.9]], b=[1.0, 0.0, -1.0]),   # the widget's start
+          dict(W=[[-2.9, 3.0, 0.1], [3.0, -2.5, 0.0]], b=[6.0, -6.0, 0.0])), _blobs),
+    Case("05 hinge vs softmax slider redraw", "course_lib.demos.losses", "redraw_loss_comparison",
+         (dict(correct_score=2.0, wrong_score=1.23), dict(correct_score=-1.0, wrong_score=3.0),
+          dict(correct_score=5.0, wrong_score=0.0)), _loss_figure),
+    Case("05 hinge vs softmax figure, built anew", "course_lib.demos.losses", "draw_loss_comparison",
          (dict(correct_score=2.0, wrong_score=1.23), dict(correct_score=-1.0, wrong_score=3.0))),
     Case("06 gradient descent on a bowl", "course_lib.demos.optimization", "draw_gradient_descent",
-         (dict(learning_rate=0.05, num_steps=20), dict(learning_rate=0.2, num_steps=60))),
-    Case("07 computational graph redraw", "course_lib.demos.backpropagation", "draw_graph",
-         (dict(x=-2.0, y=5.0, z=-4.0), dict(x=3.0, y=-1.0, z=2.0))),
-    Case("08 network decision boundary redraw", "course_lib.demos.neural_network", "draw_decision_boundary",
-         (dict(hidden_size=8), dict(hidden_size=32))),
+         (dict(learning_rate=0.05, num_steps=20), dict(learning_rate=0.2, num_steps=60),
+          dict(learning_rate=0.24, num_steps=60))),
+    Case("07 computational graph redraw", "course_lib.demos.backpropagation", "draw_lecture_graph",
+         (dict(x=3.0, y=5.0, z=-2.0, step=None), dict(x=-2.0, y=5.0, z=-4.0, step=1),
+          dict(x=3.0, y=-1.0, z=2.0, step=2))),
+    Case("08 network on the moons redraw", "course_lib.demos.neural_network", "draw_moons_network",
+         (dict(hidden_size=16, reg=1e-4), dict(hidden_size=64, reg=0.0), dict(hidden_size=1, reg=0.1))),
 )
 
 

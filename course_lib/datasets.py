@@ -12,10 +12,8 @@ import io
 import json
 import os
 import shutil
-import sys
 import tarfile
 import tempfile
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -59,7 +57,6 @@ CIFAR10_TEST_FILE = "test_batch.bin"
 CIFAR10_RECORD_BYTES = 1 + 32 * 32 * 3
 
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
-_warned_partial: set[Path] = set()  # folders already reported as partial in this session
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -185,18 +182,10 @@ def read_cifar10_batch(path) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(X), y
 
 
-def _caller_stacklevel() -> int:
-    """The stacklevel that points a warning at the first caller outside this module."""
-    frame, level = sys._getframe(2), 2
-    while frame is not None and frame.f_code.co_filename == __file__:
-        frame, level = frame.f_back, level + 1
-    return level
-
-
 def load_cifar10_folder(folder) -> Dataset:
     """A cifar-10-batches-bin folder: data_batch_1.bin and test_batch.bin are required; of
-    data_batch_2..5.bin those present are used (a smaller training set, said once per session
-    in a UserWarning). The folder is only read. FileNotFoundError / ValueError as
+    data_batch_2..5.bin those present are used (a smaller training set, said in the
+    dataset's title). The folder is only read. FileNotFoundError / ValueError as
     read_cifar10_batch.
     """
     folder = _as_path(folder)
@@ -208,13 +197,10 @@ def load_cifar10_folder(folder) -> Dataset:
     train = [read_cifar10_batch(folder / name) for name in present]
     X_test, y_test = read_cifar10_batch(folder / CIFAR10_TEST_FILE)
     X_train, y_train = np.concatenate([X for X, _ in train]), np.concatenate([y for _, y in train])
-    if len(present) < len(CIFAR10_TRAIN_FILES) and folder.resolve() not in _warned_partial:
-        _warned_partial.add(folder.resolve())
-        missing = [name for name in CIFAR10_TRAIN_FILES if name not in present]
-        warnings.warn(f"CIFAR-10: {', '.join(missing)} not in {folder.name}/, so the training set "
-                      f"is the {len(y_train):,} images of {len(present)} of the 5 batches "
-                      "(said once per session)", UserWarning, stacklevel=_caller_stacklevel())
-    return Dataset("cifar10", "CIFAR-10", X_train, y_train, X_test, y_test, CIFAR10_CLASS_NAMES)
+    title = "CIFAR-10"
+    if len(present) < len(CIFAR10_TRAIN_FILES):  # said in the description, not in a warning box
+        title = f"CIFAR-10, partial copy ({len(present)} of 5 training batches)"
+    return Dataset("cifar10", title, X_train, y_train, X_test, y_test, CIFAR10_CLASS_NAMES)
 
 
 def _by_hand(folder: Path) -> str:

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import tarfile
 from pathlib import Path
 
 import numpy as np
+
+#: The shared CIFAR-10 sample (a folder holding cifar-10-batches-bin/), read by the real-data tests;
+#: the environment variable COURSE_CIFAR10_SAMPLE names another such folder.
+SHARED_SAMPLE = Path(os.environ.get("COURSE_CIFAR10_SAMPLE")
+                     or Path(__file__).resolve().parents[2] / "shared" / "data" / "cifar-10-sample")
 
 FOLDER = "cifar-10-batches-bin"
 TRAIN_FILES = tuple(f"data_batch_{i}.bin" for i in range(1, 6))

@@ -1,8 +1,8 @@
-"""Tests of notebook 03's demos (course_lib.demos.cross_validation).
+"""Tests of notebook 03's cross-validation pictures and widget (course_lib.demos.cross_validation).
 
-The compute functions are checked against scikit-learn or closed forms; the drawing
-functions are called with concrete values and their return values checked; the widget is
-driven without a browser (ipywidgets.interactive children, .result).
+The fast paths are held equal to the readable core (predict_labels, accuracy, cross_validate_knn);
+the figures are rendered and their artists inspected (no fold dot hidden behind the best-k mark,
+legend outside the axes, tick labels that do not overlap); the widget is driven without a browser.
 """
 
 from __future__ import annotations
@@ -11,372 +11,215 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import ipywidgets as widgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
-import course_lib.distances  # noqa: E402
+from course_lib.cross_validation import best_k, cross_validate_knn, k_fold_indices  # noqa: E402
 from course_lib.demos import cross_validation as demo  # noqa: E402
-from course_lib.model_selection import cross_validate_knn  # noqa: E402
+from course_lib.knn import predict_labels  # noqa: E402
+from course_lib.metrics import accuracy  # noqa: E402
+from course_lib.plots import use_course_style  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def close_figures():
+def course_style():
+    use_course_style()
     yield
     plt.close("all")
 
 
-def integer_blobs(n=60, d=12, seed=0):
-    """Integer-valued features (like pixels) in three overlapping classes."""
+def pixel_blobs(n=60, d=12, num_classes=3, seed=0, spread=30):
+    """Integer-valued features (like pixels) in overlapping classes."""
     rng = np.random.default_rng(seed)
-    y = rng.integers(0, 3, size=n)
-    X = np.rint(40 * y[:, None] + rng.normal(0, 30, size=(n, d))).clip(0, 255)
-    return X, y.astype(np.int64)
+    y = rng.integers(0, num_classes, size=n)
+    X = np.rint(40 * y[:, None] + rng.normal(0, spread, size=(n, d))).clip(0, 255)
+    return X.astype(np.uint8), y.astype(np.int64)
 
 
-# ----------------------------------------------------------------------------- toy data and fits
+def rendered(fig):
+    """Draw a figure made by plots.new_figure (no pyplot canvas) with Agg; return the renderer."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
 
 
-def test_make_toy_data_shapes_balance_and_reproducibility():
-    X, y = demo.make_toy_data(30, seed=4)
-    assert X.shape == (60, 2) and y.shape == (60,) and y.dtype == np.int64
-    assert np.bincount(y).tolist() == [30, 30]
-    X2, y2 = demo.make_toy_data(30, seed=4)
-    np.testing.assert_array_equal(X, X2)
-    np.testing.assert_array_equal(y, y2)
+# ----------------------------------------------------------------------------- fold diagram
+
+@pytest.mark.parametrize("num_samples, num_folds", [(22, 5), (20, 5), (7, 3), (10, 10)])
+def test_fold_diagram_marks_each_rounds_validation_fold(num_samples, num_folds):
+    fig, alt = demo.draw_fold_diagram(num_samples, num_folds)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    cells = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(cells) == num_samples * num_folds
+    for row, (_, val_idx) in enumerate(k_fold_indices(num_samples, num_folds)):
+        hatched = sorted(int(p.get_x()) for p in cells if int(p.get_y()) == row and p.get_hatch())
+        assert hatched == val_idx.tolist()
+    assert f"{num_folds}-fold" in alt and f"{num_samples} samples" in alt
 
 
-def test_make_toy_data_without_noise_lies_on_the_moons():
-    X, y = demo.make_toy_data(50, noise=0.0, seed=1)
-    upper = X[y == 0]
-    lower = X[y == 1]
-    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
-    assert np.all(upper[:, 1] >= 0)
-    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0)
-    assert np.all(lower[:, 1] <= 0.5)
+def test_fold_diagram_alt_states_uneven_sizes():
+    assert "sizes 5, 5, 4, 4, 4" in demo.draw_fold_diagram(22, 5)[1]
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    (dict(num_per_class=0), ValueError),
-    (dict(num_per_class=2.5), TypeError),
-    (dict(noise=-1.0), ValueError),
-    (dict(seed=-1), ValueError),
+@pytest.mark.parametrize("args, error", [((61, 5), ValueError), ((5, 6), ValueError), ((10, 1), ValueError),
+                                         ((10.0, 5), TypeError)])
+def test_fold_diagram_bad_input(args, error):
+    with pytest.raises(error):
+        demo.draw_fold_diagram(*args)
+
+
+# ----------------------------------------------------------------------------- all k at once
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 15), st.integers(1, 4), st.booleans(), st.integers(0, 10**6))
+def test_knn_predictions_equal_predict_labels_for_every_k(M, N, C, ties, seed):
+    rng = np.random.default_rng(seed)
+    dists = rng.integers(0, 3, size=(M, N)).astype(float) if ties else rng.uniform(0, 5, size=(M, N))
+    y_train = rng.integers(0, C, size=N)
+    y_true = rng.integers(0, C, size=M)
+    ks = sorted(set(rng.integers(1, N + 1, size=3).tolist()))
+    predictions = demo.knn_predictions(dists, y_train, ks)
+    assert predictions.shape == (M, len(ks))
+    for i, k in enumerate(ks):
+        np.testing.assert_array_equal(predictions[:, i], predict_labels(dists, y_train, k))
+    expected = [accuracy(y_true, predict_labels(dists, y_train, k)) for k in ks]
+    np.testing.assert_array_equal(demo.knn_accuracies(dists, y_train, y_true, ks), expected)
+
+
+@pytest.mark.parametrize("args, error, fragment", [
+    ((np.zeros((2, 3)), [0, 1, 0], [4]), ValueError, "k must be"),
+    ((np.zeros((2, 3)), [0, 1], [1]), ValueError, "y_train"),
+    ((np.zeros((2, 3)), [0, 1, 0], []), TypeError, "k_choices"),
+    ((np.zeros((2, 3)), [0, 1, 0], [1.5]), TypeError, "k_choices[0]"),
+    ((np.zeros(3), [0, 1, 0], [1]), ValueError, "dists"),
 ])
-def test_make_toy_data_bad_input(kwargs, error):
-    with pytest.raises(error, match="^" + next(iter(kwargs))):
-        demo.make_toy_data(**kwargs)
+def test_knn_predictions_bad_input(args, error, fragment):
+    with pytest.raises(error, match=fragment.replace("[", r"\[").replace("]", r"\]")):
+        demo.knn_predictions(*args)
 
 
-@pytest.mark.parametrize("k", [1, 7])
-def test_decision_grid_matches_sklearn(k):
-    X, y = demo.make_toy_data(40, seed=2)
-    xx, yy, labels = demo.knn_decision_grid(X, y, k, xlim=(-1.5, 2.5), ylim=(-1, 1.5), resolution=25)
-    assert xx.shape == yy.shape == labels.shape == (25, 25)
-    ref = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X, y)
-    np.testing.assert_array_equal(labels.ravel(), ref.predict(np.column_stack([xx.ravel(), yy.ravel()])))
-    assert xx[0, 0] == -1.5 and xx[0, -1] == 2.5 and yy[-1, 0] == 1.5
+# ----------------------------------------------------------------------------- summary and plot
+
+def test_cv_summary_and_description_on_a_known_table():
+    ks = [1, 3, 5]
+    acc = np.array([[0.5, 0.7], [0.6, 0.8], [0.6, 0.4]])
+    s = demo.cv_summary(ks, acc)
+    np.testing.assert_allclose(s["means"], [0.6, 0.7, 0.5])
+    np.testing.assert_allclose(s["stds"], [0.1, 0.1, 0.1])
+    assert (s["best_k"], s["best_mean"]) == best_k(ks, acc) == (3, pytest.approx(0.7))
+    text = demo.describe_cv(ks, acc)
+    assert "best k = 3: mean validation accuracy 70.0% ± 10.0% (std over 2 folds)" in text
+    assert "k = 1: 60.0%, k = 5: 50.0%" in text
+    assert "2 of the 3 values of k have a mean within one std of the best: 1, 3" in text
 
 
-def test_decision_grid_bad_input():
-    X, y = demo.make_toy_data(5)
-    with pytest.raises(ValueError, match=r"^X_train must have shape \(N, 2\)"):
-        demo.knn_decision_grid(np.zeros((10, 3)), y, 1, xlim=(0, 1), ylim=(0, 1))
-    with pytest.raises(ValueError, match=r"^k must be an integer in \[1, 10\]"):
-        demo.knn_decision_grid(X, y, 11, xlim=(0, 1), ylim=(0, 1))
-    with pytest.raises(ValueError, match="^xlim must be"):
-        demo.knn_decision_grid(X, y, 1, xlim=(1, 0), ylim=(0, 1))
-    with pytest.raises(ValueError, match="^resolution"):
-        demo.knn_decision_grid(X, y, 1, xlim=(0, 1), ylim=(0, 1), resolution=1)
-
-
-def test_fit_regimes_over_and_underfitting():
-    X_tr, y_tr = demo.make_toy_data(50, seed=0)
-    X_te, y_te = demo.make_toy_data(50, seed=1)
-    fig, axes = plt.subplots(1, 3)
-    res = demo.draw_fit_regimes(axes, X_tr, y_tr, X_te, y_te, [1, 9, 100], resolution=20)
-    assert res[1][0] == 1.0  # k = 1 memorises the training set
-    assert res[100] == (0.5, 0.5)  # k = N: one class everywhere (a 50:50 tie -> label 0)
-    for k, (train_acc, test_acc) in res.items():
-        ref = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X_tr, y_tr)
-        assert train_acc == pytest.approx(ref.score(X_tr, y_tr))
-        assert test_acc == pytest.approx(ref.score(X_te, y_te))
-    assert axes[0].get_title().startswith("k = 1\ntrain 100%")
-    with pytest.raises(ValueError, match="^axes must hold one Axes per k"):
-        demo.draw_fit_regimes(axes[:2], X_tr, y_tr, X_te, y_te, [1, 9, 100])
-
-
-def test_tuning_on_test_set_is_optimistic():
-    res = demo.tuning_on_test_set(list(range(1, 40, 2)), num_fresh=1000, seed=0)
-    i = res["k_values"].index(res["chosen_k"])
-    assert res["chosen_test_accuracy"] == res["test_accuracy"].max() == res["test_accuracy"][i]
-    assert res["chosen_fresh_accuracy"] == res["fresh_accuracy"][i]
-    # the selected test score overstates what the chosen k does on fresh data
-    assert res["chosen_test_accuracy"] > res["chosen_fresh_accuracy"]
-    with pytest.raises(ValueError, match=r"^k_values\[0\]"):
-        demo.tuning_on_test_set([500], num_train=200)
-
-
-def test_fold_diagram_marks_each_fold():
-    fig, ax = plt.subplots()
-    folds = demo.draw_fold_diagram(ax, 29, 5)
-    assert [len(v) for _, v in folds] == [6, 6, 6, 6, 5]
-    grid = ax.images[0].get_array()
-    assert grid.shape == (5, 29)
-    np.testing.assert_array_equal(np.asarray(grid).sum(axis=0), np.ones(29))
-    with pytest.raises(ValueError, match="^num_folds"):
-        demo.draw_fold_diagram(ax, 3, 4)
-
-
-# ----------------------------------------------------------------------------- CV plot and widget
-
-
-def test_cv_summary_with_skipped_k():
-    acc = np.array([[0.8, 0.9, 1.0], [0.5, np.nan, 0.7], [np.nan, np.nan, np.nan]])
-    s = demo.cv_summary([1, 5, 50], acc)
-    np.testing.assert_allclose(s["means"][:2], [0.9, 0.6])
-    np.testing.assert_allclose(s["stds"][:2], [np.std([0.8, 0.9, 1.0]), 0.1])
-    assert np.isnan(s["means"][2]) and np.isnan(s["stds"][2])
-    assert s["best_k"] == 1 and s["best_mean"] == pytest.approx(0.9)
-
-
-def test_draw_cv_accuracy_draws_dots_and_error_bars():
-    ks = [1, 3, 10]
-    acc = np.array([[0.9, 0.8], [0.95, 0.85], [0.7, 0.6]])
-    fig, ax = plt.subplots()
-    s = demo.draw_cv_accuracy(ax, ks, acc, title="t")
-    assert s["best_k"] == 3
-    dots = ax.collections[0].get_offsets()
-    assert len(dots) == 6
-    np.testing.assert_allclose(np.asarray(dots)[:, 1], acc.ravel())
-    assert ax.get_xscale() == "log" and ax.get_title() == "t"
-    assert any("best k = 3" in t.get_text() for t in ax.get_legend().get_texts())
-
-
-def test_explorer_equals_cross_validate_knn_and_caches(monkeypatch):
-    X, y = integer_blobs()
-    calls = []
-    original = course_lib.distances.pairwise_distances
-
-    def counting(*args, **kwargs):
-        calls.append(1)
-        return original(*args, **kwargs)
-
-    monkeypatch.setattr(course_lib.distances, "pairwise_distances", counting)
-    explorer = demo.CrossValidationExplorer(X, y)
-    ks = [1, 3, 5, 10]
-    for num_folds in (2, 3, 5, 7):
-        got = explorer.accuracies(ks, num_folds)
-        monkeypatch.setattr(course_lib.distances, "pairwise_distances", original)
-        expected = cross_validate_knn(X, y, ks, num_folds)
-        monkeypatch.setattr(course_lib.distances, "pairwise_distances", counting)
-        np.testing.assert_array_equal(got, expected)
-    assert len(calls) == 1  # one N x N matrix served every num_folds
-
-
-def test_explorer_draw_filters_k_range_and_skips_big_k():
-    X, y = integer_blobs(n=40)
-    fig, ax = plt.subplots()
-    res = demo.CrossValidationExplorer(X, y, "l1").draw(ax, 4, (3, 40))
-    # K_GRID values in [3, 40] that fit in a training part of 30 samples
-    assert res["k_choices"] == [3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30]
-    assert res["accuracies"].shape == (11, 4)
-    with pytest.raises(ValueError, match=r"^k_range=\(50, 60\)"):
-        demo.CrossValidationExplorer(X, y).draw(ax, 4, (50, 60))
-
-
-def test_widget_redraws_on_change():
-    X, y = integer_blobs(n=50)
-    w = demo.cross_validation_widget(X, y)
-    num_folds, k_range = w.children[0], w.children[1]
-    assert w.result["accuracies"].shape[1] == 5
-    num_folds.value = 3
-    assert w.result["accuracies"].shape[1] == 3
-    k_range.value = (2, 6)
-    assert w.result["k_choices"] == [2, 3, 4, 5, 6]
-    np.testing.assert_array_equal(w.result["accuracies"], cross_validate_knn(X, y, [2, 3, 4, 5, 6], 3))
-
-
-def test_widget_max_samples():
-    X, y = integer_blobs(n=50)
-    w = demo.cross_validation_widget(X, y, max_samples=20)
-    np.testing.assert_array_equal(w.result["accuracies"], cross_validate_knn(X[:20], y[:20], w.result["k_choices"], 5))
-
-
-# ----------------------------------------------------------------------------- test time
-
-
-def test_prediction_times_shapes_and_errors():
-    X, y = integer_blobs(n=40)
-    t = demo.prediction_times(X, y, X[:5], [10, 20, 40], repeats=1)
-    assert t["sizes"].tolist() == [10, 20, 40]
-    assert t["predict_seconds"].shape == t["fit_seconds"].shape == (3,)
-    assert np.all(t["predict_seconds"] > 0) and np.all(t["fit_seconds"] >= 0)
-    fig, ax = plt.subplots()
-    demo.draw_prediction_times(ax, t, num_test=5)
-    assert len(ax.lines) == 3
-    good = {"sizes": [1, 2], "fit_seconds": [0.1, 0.1], "predict_seconds": [0.1, 0.2]}
-    for timings, error, pattern in [
-        ([1, 2], TypeError, "^timings must be the dict returned by prediction_times"),
-        ({"sizes": [1, 2]}, ValueError, "^timings must have the entries .* missing 'fit_seconds', 'predict_seconds'"),
-        ({**good, "fit_seconds": [0.1]}, ValueError, "^timings must hold one entry per training-set size"),
-        ({**good, "sizes": [0, 2]}, ValueError, r"^timings\['sizes'\] must hold training-set sizes >= 1"),
-        ({**good, "predict_seconds": [0.1, -1.0]}, ValueError, r"^timings\['predict_seconds'\] must hold durations >= 0"),
-        ({**good, "fit_seconds": [0.1, np.nan]}, ValueError, r"^timings\['fit_seconds'\] must contain only finite"),
-    ]:
-        with pytest.raises(error, match=pattern):
-            demo.draw_prediction_times(ax, timings, num_test=5)
-    with pytest.raises(ValueError, match=r"^num_test must be an integer in \[1, inf\]"):
-        demo.draw_prediction_times(ax, good, num_test=0)
-    with pytest.raises(ValueError, match=r"^sizes\[0\] must be an integer in \[3, 40\]"):
-        demo.prediction_times(X, y, X[:5], [2], k=3)
-    with pytest.raises(ValueError, match=r"^sizes\[0\]"):
-        demo.prediction_times(X, y, X[:5], [41])
-
-
-# ----------------------------------------------------------------------------- pixel distances
-
-
-def test_shift_image_by_hand():
-    img = np.arange(12, dtype=np.uint8).reshape(3, 4)
-    np.testing.assert_array_equal(
-        demo.shift_image(img, 1, 0), [[0, 0, 1, 2], [4, 4, 5, 6], [8, 8, 9, 10]]
-    )
-    np.testing.assert_array_equal(
-        demo.shift_image(img, -1, 1), [[1, 2, 3, 3], [1, 2, 3, 3], [5, 6, 7, 7]]
-    )
-    rgb = np.zeros((4, 4, 3))
-    assert demo.shift_image(rgb, 2, 2).shape == (4, 4, 3)
-    with pytest.raises(ValueError, match="^dx"):
-        demo.shift_image(img, 4)
-    with pytest.raises(TypeError, match="^dy"):
-        demo.shift_image(img, 1, 0.5)
-
-
-def test_occlude_and_darken_distances_are_linear():
-    rng = np.random.default_rng(0)
-    img = rng.integers(0, 256, size=(8, 8, 3)).astype(np.uint8)
-    x = img.astype(float)
-    full = np.linalg.norm(demo.occlude_image(img, 1.0, 4, 255.0) - x)
-    assert np.linalg.norm(demo.occlude_image(img, 0.3, 4, 255.0) - x) == pytest.approx(0.3 * full)
-    np.testing.assert_array_equal(demo.occlude_image(img, 0.0, 4), x)
-    covered = demo.occlude_image(img, 1.0, 4, 7.0)
-    assert np.all(covered[2:6, 2:6] == 7.0) and np.array_equal(covered[:2], x[:2])
-    assert np.linalg.norm(demo.darken_image(img, 0.25) - x) == pytest.approx(0.25 * np.linalg.norm(x))
-    np.testing.assert_array_equal(demo.darken_image(img, 1.0), np.zeros_like(x))
-    with pytest.raises(ValueError, match="^alpha"):
-        demo.occlude_image(img, 1.5, 4)
-    with pytest.raises(ValueError, match="^size"):
-        demo.occlude_image(img, 0.5, 9)
-    with pytest.raises(ValueError, match="^amount"):
-        demo.darken_image(img, -0.1)
-    with pytest.raises(ValueError, match="^image"):
-        demo.darken_image(np.zeros((2, 2, 2)), 0.1)
-
-
-def synthetic_stack():
-    """Smooth blobs (class 0) and a near copy of one of them labelled class 1."""
+def test_cv_plot_hides_no_fold_dot_and_rings_the_best_k():
+    """Issue 17: the old best-k line hid the k = 1 dots. Here the best k is k = 1."""
+    ks = [1, 3, 5, 8, 10]
     rng = np.random.default_rng(1)
-    yy, xx = np.mgrid[0:16, 0:16]
-    images, labels = [], []
-    for i in range(12):
-        cx, cy = rng.uniform(5, 11, size=2)
-        images.append(200 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / 18))
-        labels.append(i % 2)
-    images = np.rint(np.array(images) + 20).astype(np.uint8)
-    return images, np.array(labels)
+    acc = np.clip(0.9 - 0.02 * np.arange(5)[:, None] + 0.01 * rng.standard_normal((5, 4)), 0, 1)
+    fig, alt = demo.draw_cv_accuracy(ks, acc)
+    ax = fig.axes[0]
+    dots = ax.collections[0].get_offsets()
+    assert sorted(map(tuple, np.asarray(dots))) == sorted((k, a) for k, row in zip(ks, acc) for a in row)
+    ring = [line for line in ax.lines if line.get_markersize() > 15]
+    assert len(ring) == 1 and ring[0].get_markerfacecolor() == "none"
+    assert (ring[0].get_xdata()[0], ring[0].get_ydata()[0]) == (1, pytest.approx(acc[0].mean()))
+    # nothing spans the axes at the best k (no axvline / axvspan) and k = 1 is not on the edge
+    assert not [line for line in ax.lines if np.ptp(line.get_xdata()) == 0 and len(line.get_xdata()) == 2]
+    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 10
+    assert "best mean, ringed, is k = 1" in alt
 
 
-def test_equal_distance_copies_hit_the_target():
-    images, labels = synthetic_stack()
-    r = demo.equal_distance_copies(images, labels, 3, shift=2)
-    x = images[3].astype(float)
-    target = np.linalg.norm(demo.shift_image(images[3], 2, 2) - x)
-    assert r["target"] == pytest.approx(target)
-    for name in ("shifted", "occluded", "darkened"):
-        assert np.linalg.norm(r[name] - x) == pytest.approx(target, rel=1e-12)
-        assert r["distances"][name] == pytest.approx(target, rel=1e-12)
-    # the unrelated image: the nearest one with another label
-    other = np.flatnonzero(labels != labels[3])
-    d = np.linalg.norm(images[other].reshape(len(other), -1).astype(float) - x.ravel(), axis=1)
-    assert r["unrelated_index"] == other[np.argmin(d)]
-    assert r["unrelated_distance"] == pytest.approx(d.min())
-    assert 0 < r["occlusion_alpha"] <= 1 and 0 < r["darken_amount"] <= 1
+def test_cv_plot_legend_outside_and_tick_labels_apart():
+    ks = list(demo.K_GRID)
+    acc = 0.25 + 0.03 * np.random.default_rng(2).standard_normal((len(ks), 5))
+    fig, _ = demo.draw_cv_accuracy(ks, acc, title="t")
+    renderer = rendered(fig)
+    ax = fig.axes[0]
+    legend_box = ax.get_legend().get_window_extent(renderer)
+    assert legend_box.x0 > ax.get_window_extent(renderer).x1
+    labels = [t for t in ax.get_xticklabels() if t.get_text()]
+    boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda b: b.x0)
+    assert len(boxes) >= 8
+    assert all(a.x1 < b.x0 for a, b in zip(boxes, boxes[1:]))
+    best = str(best_k(ks, acc)[0])
+    assert best in [t.get_text() for t in labels]
 
 
-def test_equal_distance_copies_errors():
-    images, labels = synthetic_stack()
-    with pytest.raises(ValueError, match="^labels: every image has the same label"):
-        demo.equal_distance_copies(images, np.zeros(12, dtype=int), 0)
-    dark = np.zeros((3, 8, 8), dtype=np.uint8)
-    dark[:, 0, 0] = 255  # a single bright pixel: its shift is farther than darkening can go
-    with pytest.raises(ValueError, match="norm"):
-        demo.equal_distance_copies(dark, np.array([0, 1, 0]), 0, shift=1)
-    with pytest.raises(ValueError, match="^images must be a stack"):
-        demo.equal_distance_copies(images[0], labels, 0)
-    with pytest.raises(ValueError, match="^index"):
-        demo.equal_distance_copies(images, labels, 12)
+# ----------------------------------------------------------------------------- explorer and widget
+
+@pytest.mark.parametrize("n, num_folds", [(60, 5), (47, 4), (33, 2), (20, 10)])
+def test_explorer_equals_cross_validate_knn_on_pixel_data(n, num_folds):
+    X, y = pixel_blobs(n=n, seed=n)
+    explorer = demo.CrossValidationExplorer(X, y)
+    ks, acc = explorer.accuracies(num_folds)
+    smallest_train = min(len(train) for train, _ in k_fold_indices(n, num_folds))
+    assert ks == [k for k in demo.K_GRID if k <= smallest_train]
+    np.testing.assert_array_equal(acc, cross_validate_knn(X, y, ks, num_folds))
 
 
-def test_pick_equal_distance_example_finds_a_nearer_unrelated_image():
-    images, labels = synthetic_stack()
-    r = demo.pick_equal_distance_example(images, labels, shifts=(2, 3))
-    assert r["unrelated_distance"] < r["target"]
-    assert labels[r["unrelated_index"]] != labels[r["index"]]
-    again = demo.equal_distance_copies(images, labels, r["index"], shift=r["shift"])
-    assert again["unrelated_index"] == r["unrelated_index"]
-    assert again["target"] == pytest.approx(r["target"])
-    fig, axes = plt.subplots(1, 5)
-    demo.draw_equal_distance_copies(axes, r, images, ["a", "b"], labels)
-    assert axes[1].get_title().startswith("shifted\nL2 = ")
-
-
-# ----------------------------------------------------------------------------- dimensionality
-
-
-def test_nearest_farthest_ratio_matches_brute_force_and_grows():
-    dims = [1, 10, 100, 1000]
-    ratios = demo.nearest_farthest_ratio(dims, num_points=60, seed=0)
-    # same draws, brute force with sklearn's distances
-    from sklearn.metrics import pairwise_distances
-
-    rng = np.random.default_rng(0)
-    for D, got in zip(dims, ratios):
-        P = rng.random((60, D))
-        d = pairwise_distances(P)
-        np.fill_diagonal(d, np.inf)
-        near = d.min(axis=1)
-        np.fill_diagonal(d, -np.inf)
-        assert got == pytest.approx(np.mean(near / d.max(axis=1)), rel=1e-9)
-    assert np.all(np.diff(ratios) > 0) and ratios[0] < 0.05 and ratios[-1] > 0.8
-    fig, ax = plt.subplots()
-    demo.draw_distance_concentration(ax, dims, ratios, mark={"MNIST": 784})
-    assert ax.get_xscale() == "log"
-    np.testing.assert_array_equal(ax.lines[0].get_xdata(), dims)
-    with pytest.raises(ValueError, match="^dims and ratios must have the same length .* got 4 and 3"):
-        demo.draw_distance_concentration(ax, dims, ratios[:3])
-    with pytest.raises(ValueError, match="^dims must hold dimensions > 0"):
-        demo.draw_distance_concentration(ax, [0, 10], [0.1, 0.2])
-    with pytest.raises(ValueError, match=r"^mark\['CIFAR'\] must be > 0"):
-        demo.draw_distance_concentration(ax, dims, ratios, mark={"CIFAR": -1})
-    with pytest.raises(ValueError, match=r"^dims\[0\] must be an integer in \[1, inf\]"):
-        demo.nearest_farthest_ratio([0])
-    with pytest.raises(ValueError, match="^num_points"):
-        demo.nearest_farthest_ratio([2], num_points=2)
-
-
-def test_explorer_cached_grid_gives_the_same_accuracies_as_direct_computation():
-    import matplotlib.pyplot as plt
-
-    from course_lib.demos.cross_validation import CrossValidationExplorer
-
+def test_explorer_equals_cross_validate_knn_with_many_ties():
     rng = np.random.default_rng(5)
-    X = rng.normal(size=(60, 4))
-    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
-    explorer = CrossValidationExplorer(X, y)
-    fig, ax = plt.subplots()
-    result = explorer.draw(ax, 4, (2, 20))
-    plt.close(fig)
-    assert result["k_choices"] == [2, 3, 4, 5, 6, 8, 10, 12, 15, 20]
-    np.testing.assert_array_equal(result["accuracies"], explorer.accuracies(result["k_choices"], 4))
-    assert 4 in explorer._grid_cache
+    X = rng.integers(0, 2, size=(30, 3)).astype(np.uint8)  # only 8 distinct rows: many equal distances
+    y = rng.integers(0, 3, size=30)
+    ks, acc = demo.CrossValidationExplorer(X, y).accuracies(3)
+    np.testing.assert_array_equal(acc, cross_validate_knn(X, y, ks, 3))
+
+
+def test_explorer_uses_only_max_samples_and_draws():
+    X, y = pixel_blobs(n=80)
+    explorer = demo.CrossValidationExplorer(X, y, max_samples=50)
+    assert explorer.num_samples == 50
+    fig, alt = demo.draw_cv_explorer(explorer, 5, (2, 20))
+    ks = [k for k in demo.K_GRID if 2 <= k <= 20]
+    assert len(fig.axes[0].collections[0].get_offsets()) == 5 * len(ks)
+    assert "5-fold" in alt and "k from 2 to 20" in alt
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda e: e.draw(5, (300, 400)), ValueError),
+    (lambda e: e.draw(5, (5, 2)), ValueError),
+    (lambda e: e.draw(5, 7), TypeError),
+    (lambda e: e.accuracies(1), ValueError),
+    (lambda e: demo.draw_cv_explorer("not an explorer", 5, (1, 5)), TypeError),
+    (lambda e: demo.CrossValidationExplorer(np.zeros((3, 2)), [0, 1, 0]), ValueError),
+    (lambda e: demo.CrossValidationExplorer(np.zeros((5, 2)), [0, 1, 0, 1, 0], max_samples=2), ValueError),
+])
+def test_explorer_bad_input(call, error):
+    explorer = demo.CrossValidationExplorer(*pixel_blobs(n=30))
+    with pytest.raises(error):
+        call(explorer)
+
+
+def test_widget_redraws_when_a_slider_moves(monkeypatch):
+    shown = []
+    monkeypatch.setattr(demo, "show_figure", lambda fig, alt: shown.append(alt))
+    explorer = demo.CrossValidationExplorer(*pixel_blobs(n=40))
+    box = demo.cross_validation_widget(explorer, num_folds=10, k_range=(1, 8))
+    assert isinstance(box, widgets.VBox)
+    folds, ks = box.children[0].children
+    assert (folds.value, ks.value) == (10, (1, 8)) and not folds.continuous_update
+    assert len(shown) == 1 and "10-fold" in shown[0]
+    folds.value = 4
+    assert "4-fold" in shown[-1]
+    assert list(ks.options) == [k for k in demo.K_GRID if k <= 20]  # every k fits 2 folds of 40
+    ks.value = (2, 5)
+    assert "k from 2 to 5" in shown[-1] and len(shown) == 3
+
+
+def test_widget_rounds_its_start_to_grid_values(monkeypatch):
+    shown = []
+    monkeypatch.setattr(demo, "show_figure", lambda fig, alt: shown.append(alt))
+    box = demo.cross_validation_widget(demo.CrossValidationExplorer(*pixel_blobs(n=40)), num_folds=5, k_range=(7, 9))
+    assert box.children[0].children[1].value == (6, 8) and "k from 6 to 8" in shown[0]
+    with pytest.raises(TypeError):
+        demo.cross_validation_widget("not an explorer")

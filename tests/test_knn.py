@@ -4,9 +4,7 @@ CS231n's ≈ 27 % on real CIFAR-10 images, and a bad-input table."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,10 +18,9 @@ from course_lib import knn, metrics
 from course_lib.distances import METHODS, compute_distances
 from course_lib.knn import KNearestNeighbor, majority_vote, nearest_neighbors, predict_labels
 from course_lib.metrics import accuracy
+from cifar_fixtures import SHARED_SAMPLE
 
-#: The shared CIFAR-10 sample (a folder holding cifar-10-batches-bin/); COURSE_CIFAR10_SAMPLE overrides.
-SAMPLE = Path(os.environ.get("COURSE_CIFAR10_SAMPLE")
-              or Path(__file__).resolve().parents[2] / "shared" / "data" / "cifar-10-sample")
+SAMPLE = SHARED_SAMPLE
 
 
 def read_batch(name):

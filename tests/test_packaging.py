@@ -118,7 +118,7 @@ def test_tools_benchmarks_and_tests_import_only_declared_packages():
     declared = runtime | instructor | _extra(data, "mnist") | _extra(data, "test")
     local_tests = {p.stem for p in (ROOT / "tests").rglob("*.py")}
     groups = {
-        "tools": (ROOT / "tools", runtime | instructor, {"course_lib"}),
+        "tools": (ROOT / "tools", runtime | instructor, {"course_lib"} | {p.stem for p in (ROOT / "tools").glob("*.py")}),
         "benchmarks": (ROOT / "benchmarks", runtime | instructor | {"scikit-learn"}, {"course_lib"}),
         "tests": (ROOT / "tests", declared, {"course_lib"} | local_tests),
     }

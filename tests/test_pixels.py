@@ -15,7 +15,8 @@ from PIL import Image
 
 from course_lib import pixels
 from course_lib.distances import l1_distance
-from course_lib.pixels import flatten, mean_abs_difference, sample_photo, to_float, to_grayscale
+from course_lib.pixels import (CHANGES, change_image, flatten, mean_abs_difference, sample_photo, to_float,
+                               to_grayscale)
 
 
 def test_flatten_rows_are_images_in_row_major_order_with_channels_together():
@@ -130,6 +131,13 @@ BAD_INPUT = [
     (mean_abs_difference, ([], []), ValueError, "a must not be empty"),
     (sample_photo, (0,), ValueError, "downscale must be an integer in [1, 100], got 0"),
     (sample_photo, (2.0,), TypeError, "downscale must be an integer"),
+    (change_image, (IMG.astype(float), "shift", 0.5), TypeError, "image must hold uint8 pixels 0–255, got dtype float64"),
+    (change_image, (np.zeros((4, 4, 4), np.uint8), "shift", 0.5), ValueError, "image must be (H, W) or (H, W, 3)"),
+    (change_image, (IMG, "rotation", 0.5), ValueError, "kind must be one of ('viewpoint'"),
+    (change_image, (IMG, 3, 0.5), TypeError, "kind must be one of"),
+    (change_image, (IMG, "scale", 1.5), ValueError, "strength must be a finite number in [0, 1], got 1.5"),
+    (change_image, (IMG, "scale", "0.5"), TypeError, "strength must be a number"),
+    (change_image, (IMG, "clutter", 0.5, -1), ValueError, "seed must be an integer in [0, inf], got -1"),
 ]
 
 
@@ -145,3 +153,160 @@ def test_bad_input_gives_a_clear_error(fn, args, error, message):
 def test_every_public_function_has_a_bad_input_row():
     public = {name for name in pixels.__all__ if callable(getattr(pixels, name))}
     assert public == {row[0].__name__ for row in BAD_INPUT}
+
+
+# ----------------------------------------------------------------------------- change_image
+
+def _grid_image(h=60, w=80):
+    """Black lines every 8 pixels on white: straight lines make a warp visible."""
+    image = np.full((h, w), 255, np.uint8)
+    image[::8], image[:, ::8] = 0, 0
+    return image
+
+
+@pytest.mark.parametrize("kind", CHANGES)
+def test_every_change_at_strength_0_returns_the_image_unchanged(kind):
+    photo = sample_photo(downscale=4)
+    for image in (photo, _grid_image()):
+        out = change_image(image, kind, 0.0)
+        assert out.dtype == np.uint8 and out.shape == image.shape
+        np.testing.assert_array_equal(out, image)
+
+
+@pytest.mark.parametrize("kind", CHANGES)
+def test_every_change_changes_the_image_keeps_its_shape_and_is_seeded(kind):
+    photo = sample_photo(downscale=4)
+    out = change_image(photo, kind, 1.0, seed=3)
+    assert out.dtype == np.uint8 and out.shape == photo.shape and photo.flags.writeable
+    assert mean_abs_difference(photo, out) > 1.0
+    np.testing.assert_array_equal(out, change_image(photo, kind, 1.0, seed=3))
+    grey = change_image(photo[..., 0], kind, 1.0)
+    assert grey.shape == photo.shape[:2] and grey.dtype == np.uint8
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 1, 3), (2, 3, 3), (1, 9)])
+def test_every_change_works_on_tiny_images(shape):
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    for kind in CHANGES:
+        out = change_image(image, kind, 1.0)
+        assert out.shape == image.shape and out.dtype == np.uint8
+
+
+def test_clutter_and_deformation_depend_on_the_seed():
+    photo = sample_photo(downscale=4)
+    for kind in ("clutter", "deformation"):
+        assert not np.array_equal(change_image(photo, kind, 1.0, seed=0), change_image(photo, kind, 1.0, seed=1))
+
+
+def _perspective_in_pil(image, angle_deg, focal, fill):
+    """The same homography built for PIL (its pixel centres sit at +0.5), a reference independent of ours."""
+    h, w = image.shape[:2]
+    angle, cy, cx = np.deg2rad(angle_deg), (h - 1) / 2, (w - 1) / 2
+    t = np.tan(angle)
+    k = 1 + cx * t / focal  # output (col, row) -> input, with the denominator's constant scaled to 1
+    M = np.array([[(1 / np.cos(angle) - cx * t / focal) / k, 0, (cx * k - cx / np.cos(angle)) / k],
+                  [-cy * t / (focal * k), 1 / k, cy * (k - 1) / k],
+                  [-t / (focal * k), 0, 1]])
+    to_pil, from_pil = np.array([[1, 0, 0.5], [0, 1, 0.5], [0, 0, 1]]), np.array([[1, 0, -0.5], [0, 1, -0.5], [0, 0, 1]])
+    M = to_pil @ M @ from_pil
+    M /= M[2, 2]
+    warped = Image.fromarray(image).transform((w, h), Image.PERSPECTIVE, tuple(M.ravel()[:8]),
+                                              resample=Image.BILINEAR, fillcolor=fill)
+    return np.asarray(warped).astype(np.float64)
+
+
+def test_viewpoint_is_pils_perspective_transform_of_the_picture_turned_50_degrees():
+    for image in (_grid_image(), sample_photo(downscale=4)[..., 1]):
+        ours = change_image(image, "viewpoint", 1.0).astype(np.float64)
+        pil = _perspective_in_pil(image, 50.0, 1.5 * image.shape[1], fill=128)
+        diff = np.abs(ours - pil)
+        assert diff.mean() < 1.0 and np.mean(diff > 8) < 0.01
+
+
+def test_viewpoint_is_a_perspective_not_a_rotation():
+    image = _grid_image()
+    out = change_image(image, "viewpoint", 0.6)
+    h, w = image.shape
+    left, right = out[:, w // 4], out[:, 3 * w // 4]
+    dark_left, dark_right = np.flatnonzero(left < 128), np.flatnonzero(right < 128)
+    # the near (left) side is magnified, the far side shrinks: the horizontal lines converge to the right
+    assert dark_left.max() - dark_left.min() > dark_right.max() - dark_right.min()
+    # the turn is about the vertical axis: the centre column stays vertical and in place
+    np.testing.assert_array_equal(out[:, (w - 1) // 2 - 1 : (w - 1) // 2 + 2].min(axis=1) < 128,
+                                  image[:, (w - 1) // 2 - 1 : (w - 1) // 2 + 2].min(axis=1) < 128)
+
+
+def test_scale_zooms_in_about_the_centre():
+    image = np.zeros((41, 41), np.uint8)
+    image[20 + 8, 20] = 255  # a dot 8 rows below the centre
+    out = change_image(image, "scale", 1.0)  # 2x
+    assert np.unravel_index(np.argmax(out), out.shape) == (20 + 16, 20)
+    assert out[20, 20] == 0
+
+
+def test_deformation_is_a_smooth_warp_that_leaves_the_border_alone():
+    image = _grid_image()
+    out = change_image(image, "deformation", 1.0, seed=2)
+    np.testing.assert_array_equal(out[[0, -1]], image[[0, -1]])
+    np.testing.assert_array_equal(out[:, [0, -1]], image[:, [0, -1]])
+    assert mean_abs_difference(out[20:40, 25:55], image[20:40, 25:55]) > 10
+    # smooth: every pixel still comes from within 6 % of the width (about 5 pixels here) of itself
+    dots = np.zeros((60, 80), np.uint8)
+    dots[30, 40] = 255
+    moved = np.argwhere(change_image(dots, "deformation", 1.0, seed=2) > 0)
+    assert len(moved) and np.abs(moved - [30, 40]).max() <= 0.06 * 80 + 1
+
+
+def _skin(image):
+    r, g, b = (image[..., c].astype(int) for c in range(3))
+    return (r > 95) & (r > g + 15) & (g > b)
+
+
+def test_occlusion_is_a_grey_square_on_the_face():
+    photo = sample_photo()
+    out = change_image(photo, "occlusion", 1.0)
+    covered = np.any(out != photo, axis=2)
+    rows, cols = np.flatnonzero(covered.any(axis=1)), np.flatnonzero(covered.any(axis=0))
+    side = round(0.35 * min(photo.shape[:2]) / 2) * 2
+    assert (rows.size, cols.size) == (side, side)  # one square ...
+    assert np.all(out[rows.min():rows.max() + 1, cols.min():cols.max() + 1] == 128)  # ... of grey
+    assert np.mean(_skin(photo)[covered]) > 0.6  # ... over the face, not the background
+    np.testing.assert_array_equal(out[~covered], photo[~covered])
+
+
+def test_clutter_replaces_only_the_plain_backdrop_with_a_busy_texture():
+    photo = sample_photo()
+    out = change_image(photo, "clutter", 1.0)
+    changed = np.any(out != photo, axis=2)
+    s = min(photo.shape[:2]) // 8
+    backdrop = np.median(photo[:s, -s:].reshape(-1, 3), axis=0)  # the plain top-right corner
+    distance = np.sqrt(np.sum((photo.astype(float) - backdrop) ** 2, axis=2))
+    assert distance[changed].max() < pixels.BACKDROP_TOLERANCE  # only backdrop-coloured pixels change
+    assert not changed[_skin(photo)].any()  # the face and hands are intact
+    assert changed[:100, 210:].mean() > 0.95  # the plain backdrop beside her head is replaced
+    assert changed[:, :60].mean() < 0.02  # the flag is not plain backdrop (a few of its pixels share the blue)
+    assert out[changed].astype(float).std(axis=0).min() > 40  # busy: many colours
+    half = change_image(photo, "clutter", 0.5).astype(float)
+    np.testing.assert_allclose(half[changed], (photo[changed] + out[changed].astype(float)) / 2, atol=1.01)
+
+
+def test_clutter_works_on_a_grey_digit():
+    digit = np.zeros((28, 28), np.uint8)
+    digit[6:22, 12:16] = 250  # a bright "1" on black
+    out = change_image(digit, "clutter", 1.0)
+    np.testing.assert_array_equal(out[6:22, 12:16], 250)
+    assert np.mean(out[digit == 0] != 0) > 0.9
+
+
+def test_illumination_scales_every_value():
+    photo = sample_photo(downscale=4)
+    np.testing.assert_array_equal(change_image(photo, "illumination", 0.5),
+                                  np.rint(photo * (1 - 0.75 * 0.5)).astype(np.uint8))
+
+
+def test_shift_moves_whole_pixels_right_and_down():
+    photo = sample_photo(downscale=4)  # 150 x 128
+    out = change_image(photo, "shift", 0.5)
+    dy, dx = round(0.05 * 150), round(0.05 * 128)
+    np.testing.assert_array_equal(out[dy:, dx:], photo[:-dy, :-dx])
+    np.testing.assert_array_equal(out[:dy, dx:], np.broadcast_to(photo[0, :-dx], (dy, 128 - dx, 3)))

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import pytest
 
+from axe import describe, failing, missing_axe, run_axe, write_report
+
 pytestmark = pytest.mark.browser
 
 ARROW_PRESSES = 3
@@ -394,6 +396,11 @@ def test_notebook_runs_and_widgets_work_in_jupyterlab(
                     moved += 1
             state = _wait_rendered(page)
             problems += [p for p in _problems(state, False, expected_errors) if p not in problems]
+        if missing_axe() is None:
+            violations = run_axe(page, PANEL)
+            write_report(artifacts / f"axe-lab-{notebook.stem}.json", violations)
+            if failing(violations):
+                problems.append("axe-core, serious or critical:\n" + describe(failing(violations)))
     except BaseException:
         problems = problems or ["(see the exception)"]
         raise
