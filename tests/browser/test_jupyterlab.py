@@ -304,11 +304,20 @@ def _move_slider(page, cell: dict) -> str | None:
             key = "ArrowLeft"
     except ValueError:
         pass
-    handle.focus()
-    for _ in range(ARROW_PRESSES):
-        handle.press(key)
-    after_value = handle.get_attribute("aria-valuenow") or handle.get_attribute("value")
-    if after_value == value:
+    def moved():
+        now = handle.get_attribute("aria-valuenow") or handle.get_attribute("value")
+        return now if now != value else None
+
+    after_value = None
+    for _attempt in range(2):  # a busy page may drop the first key presses: focus and press again
+        handle.click()
+        handle.focus()
+        for _ in range(ARROW_PRESSES):
+            handle.press(key)
+        after_value = _wait_until(page, moved, 5.0)
+        if after_value is not None:
+            break
+    if after_value is None:
         return f"{_cell_label(cell)}: {key} did not move the slider (value {value})"
 
     def changed():
