@@ -30,6 +30,8 @@ __all__ = [
 CHANNEL_NAMES = ("red", "green", "blue")
 _MARK = CLASS_COLORS[1]  # orange: the marked patch
 _WIDGET_FIGSIZE = (6.6, 2.9)
+#: Photo figures are stored at this dpi: photos compress poorly as PNG, and 01 holds many of them.
+_PHOTO_DPI = 75
 
 
 def absolute_difference(a, b) -> np.ndarray:
@@ -74,6 +76,7 @@ def pixel_view_figure(image, top: int, left: int, size: int = 12):
     alt = (f"Left: the photo with a {size} by {size} pixel patch marked in orange at row {top}, column {left}. "
            f"Right: that patch as a table of {size * size} whole numbers from {patch.min()} to {patch.max()}, "
            "each cell shaded from black (0) to white (255).")
+    fig.set_dpi(_PHOTO_DPI)
     return fig, alt
 
 
@@ -102,6 +105,7 @@ def channels_figure(image, top: int, left: int, size: int = 5):
            f"each channel; red ranges from {slice_[..., 0].min()} to {slice_[..., 0].max()}, green from "
            f"{slice_[..., 1].min()} to {slice_[..., 1].max()}, blue from {slice_[..., 2].min()} to "
            f"{slice_[..., 2].max()}.")
+    fig.set_dpi(_PHOTO_DPI)
     return fig, alt
 
 
@@ -123,6 +127,7 @@ def image_table_figure(image, title: str):
     alt = (f"Left: a {h} by {w} pixel image ({title}). Right: the same image as a table of all {h * w:,} "
            f"numbers, the {kind} of each pixel, from {numbers.min()} to {numbers.max()}, each cell shaded by "
            "its value.")
+    fig.set_dpi(_PHOTO_DPI)
     return fig, alt
 
 
@@ -157,6 +162,7 @@ def unrelated_figure(photos, names, distances):
     listed = ", ".join(f"{name} {distance:.1f}" for name, distance in zip(names, distances))
     alt = (f"{len(photos)} unrelated photos, one per CIFAR-10 class, enlarged to the portrait's size, each titled "
            f"with its mean absolute difference from the portrait: {listed}.")
+    fig.set_dpi(_PHOTO_DPI)
     return fig, alt
 
 
@@ -188,6 +194,7 @@ def changes_figure(image, changes: dict, strengths: dict):
     listed = "; ".join(f"{kind} at strength {strengths[kind]:g} moved {d:.1f}" for kind, (_, d) in changes.items())
     alt = (f"The photo and {len(changes)} changed versions of it. "
            f"Mean absolute difference from the original, 0–255 units: {listed}.")
+    fig.set_dpi(_PHOTO_DPI)
     return fig, alt
 
 
@@ -295,6 +302,7 @@ def draw_change(image, kind: str, strength: float, seed: int = 0) -> dict:
     alt = (f"Left: the original photo. Middle: the photo after the change '{kind}' at strength {strength:.2f}. "
            f"Right: how much each pixel's numbers moved, black for no change to bright for 255; "
            f"{share:.0%} of the pixels moved by more than 10, the mean change is {distance:.1f}.")
+    fig.set_dpi(_PHOTO_DPI)
     return {"figure": fig, "alt": alt, "changed": changed, "moved": moved, "mean_abs_difference": distance}
 
 
