@@ -1,4 +1,5 @@
-"""Fixtures shared by the dataset and download tests (tests/test_datasets.py, tests/test_downloads.py)."""
+"""Fixtures shared by several test files: the course plot style for the demo tests, and the data
+folder and loopback-only network of the dataset and download tests."""
 
 from __future__ import annotations
 
@@ -78,3 +79,15 @@ def loopback_only(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     yield
     assert not violations, f"the test tried to reach the network: {violations}"
+
+
+@pytest.fixture
+def course_style():
+    """The notebooks' matplotlib style for a demo test; every figure is closed afterwards."""
+    import matplotlib.pyplot as plt
+
+    from course_lib.plots import use_course_style
+
+    use_course_style()
+    yield
+    plt.close("all")

@@ -12,7 +12,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import ipywidgets as widgets  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
@@ -25,14 +24,9 @@ from course_lib.cross_validation import best_k, cross_validate_knn, k_fold_indic
 from course_lib.demos import cross_validation as demo  # noqa: E402
 from course_lib.knn import predict_labels  # noqa: E402
 from course_lib.metrics import accuracy  # noqa: E402
-from course_lib.plots import use_course_style  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def course_style():
-    use_course_style()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # tests/conftest.py
 
 
 def pixel_blobs(n=60, d=12, num_classes=3, seed=0, spread=30):

@@ -8,21 +8,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.metrics import pairwise_distances  # noqa: E402
 
 from course_lib.datasets import load_dataset  # noqa: E402
 from course_lib.demos import knn_limits as demo  # noqa: E402
-from course_lib.plots import use_course_style  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def course_style():
-    use_course_style()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # tests/conftest.py
 
 
 def random_images(n=30, shape=(12, 12, 3), seed=0):

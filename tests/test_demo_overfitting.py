@@ -7,21 +7,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
 
 from course_lib.demos import overfitting as demo  # noqa: E402
 from course_lib.demos.toy_data import make_moons  # noqa: E402
-from course_lib.plots import use_course_style  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def course_style():
-    use_course_style()
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("course_style")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
