@@ -96,8 +96,8 @@ def check_labels(y, name: str = "y", *, num_samples: int | None = None,
     if num_samples is not None and len(arr) != num_samples:
         raise ValueError(f"{name} has {arr.size} labels but {samples_name} has {num_samples} rows; "
                          "they must match")
-    if arr.min() < 0:
-        raise ValueError(f"{name} must hold labels in [0, C), found {arr.min()}")
+    if arr.min() < 0 or arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(f"{name} must hold labels in [0, C), found {arr.min() if arr.min() < 0 else arr.max()}")
     if num_classes is not None and arr.max() >= num_classes:
         raise ValueError(f"{name} must hold labels in [0, {num_classes}) (C = {num_classes}), "
                          f"found {arr.max()}")
@@ -188,7 +188,10 @@ def check_float(value, name: str, *, low: float | None = None, high: float | Non
     """``value`` as a finite float in [low, high] (or (low, high] with ``low_open``)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {_describe(value)}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got an integer too large for a float") from None
     too_low = low is not None and (value <= low if low_open else value < low)
     if not np.isfinite(value) or too_low or (high is not None and value > high):
         lo = "-inf" if low is None else f"{low:g}"

@@ -8,6 +8,8 @@ function, e.g. ``course_lib.losses.svm_loss_vectorized``; no function modifies t
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .checks import (check_array, check_callable, check_float, check_int, check_num_classes, check_same_shape,
@@ -38,6 +40,9 @@ def _value(f, x) -> float:
     if isinstance(value, tuple):
         raise TypeError("f must return a number, got a tuple; for a loss that returns (loss, dW) pass "
                         "lambda W: loss_fn(W, X, y, reg)[0]")
+    if np.ndim(value) != 0 or not isinstance(np.asarray(value).item(), numbers.Real):
+        raise TypeError(f"f must return a number (a scalar loss), got {type(value).__name__} "
+                        f"of shape {np.shape(value)}")
     return float(value)
 
 

@@ -331,3 +331,15 @@ def test_bad_input_gives_a_clear_error(fn, args, error, message):
 def test_every_public_function_has_a_bad_input_row():
     functions = set(optimization.__all__) - {"TrainingDiverged"}
     assert functions == {name_of(row[0]) for row in BAD_INPUT}
+
+
+def test_bad_numbers_from_outside_numpy_give_errors_naming_the_argument():
+    """Found by the bad-input review: an int too large for a float, uint64 labels past int64, f returning an array."""
+    from course_lib import losses, metrics
+
+    with pytest.raises(ValueError, match="reg must be a finite number"):
+        losses.svm_loss_vectorized(np.ones((2, 2)), np.ones((2, 2)), np.array([0, 1]), 10**400)
+    with pytest.raises(ValueError, match="y_true must hold labels"):
+        metrics.accuracy(np.array([2**63 + 1], dtype=np.uint64), np.array([0]))
+    with pytest.raises(TypeError, match="f must return a number"):
+        optimization.numerical_gradient(lambda x: x, np.ones(3))
