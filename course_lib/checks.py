@@ -58,10 +58,14 @@ def check_array(x, name: str, *, ndim=None, keep_dtype: bool = False) -> np.ndar
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     if not keep_dtype:
         arr = arr.astype(np.float64, copy=False)
-    # min and max propagate NaN and show ±inf: a finiteness test without a boolean copy of x
-    if arr.dtype.kind == "f" and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+    # NaN and ±inf make the sum non-finite: one pass, no boolean copy; a sum that merely overflows
+    # (huge but finite entries) is then told apart by counting
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(arr) if arr.dtype.kind == "f" else 0.0
+    if not np.isfinite(total):
         bad = arr.size - np.count_nonzero(np.isfinite(arr))
-        raise ValueError(f"{name} must hold only finite numbers, found {bad} NaN or inf")
+        if bad:
+            raise ValueError(f"{name} must hold only finite numbers, found {bad} NaN or inf")
     return arr
 
 

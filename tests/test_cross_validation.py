@@ -202,3 +202,12 @@ def test_bad_input_gives_a_clear_error(fn, args, error, message):
 
 def test_every_public_function_has_a_bad_input_row():
     assert set(cross_validation.__all__) == {row[0].__name__ for row in BAD_INPUT}
+
+
+def test_huge_but_finite_values_are_accepted_and_one_nan_among_them_is_not():
+    X = np.full((4, 2), 1e308)                       # finite, though their sum overflows to inf
+    X_tr, X_val, _, _ = train_val_split(X, [0, 1, 0, 1], val_fraction=0.5, seed=0)
+    assert np.all(X_tr == 1e308) and X_val.shape == (2, 2)
+    X[2, 1] = np.nan
+    with pytest.raises(ValueError, match="X must hold only finite numbers, found 1 NaN or inf"):
+        train_val_split(X, [0, 1, 0, 1])

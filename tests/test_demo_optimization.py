@@ -156,7 +156,7 @@ def test_finite_difference_errors_bad_input(args, exc):
 
 def test_learning_rate_figure_gives_each_behaviour_its_own_scale_and_legend():
     histories = {"too small": list(np.linspace(9, 8, 40)), "about right": list(9 * 0.9 ** np.arange(40)),
-                 "too large": [9] + [200 + 10 * (-1) ** i for i in range(39)],
+                 "too large": [9, 400] + [200 + 10 * (-1) ** i for i in range(38)],
                  "far too large": list(9 * 4.0 ** np.arange(40))}
     fig = demo.draw_learning_rates(histories)
     axes = fig.axes
@@ -170,7 +170,8 @@ def test_learning_rate_figure_gives_each_behaviour_its_own_scale_and_legend():
     markers = [line.get_marker() for ax in axes for line in ax.get_lines() if line.get_label() in histories]
     assert len(set(markers)) == 4 and "None" not in markers
     alt = demo.learning_rates_alt(histories)
-    assert "too large: from 9 to 210" in alt and alt.startswith("3 line charts")
+    assert alt.startswith("3 line charts") and "chart 1 (2 runs): too small from" in alt
+    assert "chart 2 (1 run): too large from 9 to 190, highest 400" in alt
 
 
 def test_describe_loss_history_says_what_the_numbers_do():
@@ -313,6 +314,7 @@ def test_search_runs_equal_linear_classifier_fit_and_diverged_runs_are_recorded(
     fig = demo.draw_search({"softmax": results, "svm": results})
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "diverged" in texts and f"{results[best][1]:.1%}" in texts
+    assert [t.get_text() for t in fig.legends[0].get_texts()][0].startswith("framed: the best pair")
     assert f"best at learning rate {best[0]:.3g} and reg {best[1]:g}" in demo.search_alt({"softmax": results})
     assert results[best][0] == pytest.approx(demo.weights_accuracy(results[best][2], Xb[:90], y[:90]))
 
@@ -330,8 +332,9 @@ def test_search_rejects_bad_data_naming_the_argument():
 
 
 def test_best_pair_ties_and_all_diverged():
-    results = {(1, 1): (0.5, 0.7, None), (2, 1): (0.5, 0.7, None), (3, 1): (np.nan, np.nan, None)}
-    assert demo.best_pair(results) == (1, 1)
+    results = {(2, 1): (0.5, 0.7, None), (1, 3): (0.5, 0.7, None), (1, 2): (0.4, 0.7, None),
+               (3, 1): (np.nan, np.nan, None), (3, 0): (0.9, 0.6, None)}
+    assert demo.best_pair(results) == (1, 2)  # a tie: the smaller learning rate, then the smaller reg
     with pytest.raises(ValueError, match="every run diverged"):
         demo.best_pair({(1, 1): (np.nan, np.nan, None)})
 

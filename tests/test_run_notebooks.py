@@ -86,6 +86,7 @@ def test_inplace_stores_outputs_and_finished_widget_state(tmp_path):
     assert bars[0]["value"] == bars[0]["max"] == 3 and bars[0]["bar_style"] == "success"
     view = stored.cells[2].outputs[0]["data"]["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] in state
+    assert stored.cells[2].outputs[0]["data"]["text/plain"] == "100%|██████████| 3/3"  # finished, not 0 %
     assert all("execution" not in c.metadata for c in stored.cells)
 
 

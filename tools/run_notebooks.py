@@ -208,8 +208,32 @@ def run_notebook(path, *, dataset: str | None = None, timeout: int = 600, runs_i
         log_text = kernel_output.read().decode("utf-8", errors="replace") + messages.getvalue()
     for cell in nb.cells:  # per-cell timestamps of older runs
         cell.get("metadata", {}).pop("execution", None)
+    _store_finished_progress_bars(nb)
     peak = memory.peak / 2**20 if memory.peak else None
     return RunResult(path, ok, time.perf_counter() - start, peak, error, nb, log_text, kernel_failed)
+
+
+def _store_finished_progress_bars(nb) -> None:
+    """Give each tqdm bar's stored text (shown where widgets do not render) its final state.
+
+    A tqdm.notebook bar is an HBox of (HTML label, FloatProgress, HTML counts); its text/plain is
+    taken when the bar appears, at 0 %. nbval and comparable_outputs skip widget views, so only
+    what a reader of the untrusted or exported notebook sees changes.
+    """
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            view = out.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            box = state.get(view["model_id"], {}) if view else {}
+            children = [state.get(str(c).replace("IPY_MODEL_", ""), {}) for c in box.get("state", {}).get("children", [])]
+            if box.get("model_name") != "HBoxModel" or [c.get("model_name") for c in children] != \
+                    ["HTMLModel", "FloatProgressModel", "HTMLModel"]:
+                continue
+            label = re.sub(r"\s*\d+%$", "", children[0]["state"].get("value", ""))  # "folds: 100%" -> "folds:"
+            value, total = children[1]["state"].get("value", 0), children[1]["state"].get("max", 1) or 1
+            filled = round(10 * value / total)
+            out["data"]["text/plain"] = (f"{label + ' ' if label else ''}{100 * value / total:3.0f}%|{'█' * filled}{' ' * (10 - filled)}| "
+                                         f"{value:g}/{total:g}")
 
 
 def comparable_outputs(nb, patterns=()) -> list[list[str]]:

@@ -419,9 +419,9 @@ def draw_learning_curves(history, recorder, *, steps_per_epoch, linear_val):
     if not isinstance(recorder, AccuracyRecorder) or not recorder.steps:
         raise ValueError("recorder must be an AccuracyRecorder that recorded at least one point")
     fig = draw_loss_curves({"minibatch loss": history}, {"minibatch loss": steps_per_epoch})
-    fig.set_size_inches(11.0, 4.0)
-    fig.axes[0].set_position((0.07, 0.17, 0.38, 0.7))
-    ax = fig.add_axes((0.58, 0.17, 0.38, 0.7))
+    fig.set_size_inches(12.5, 4.0)
+    fig.axes[0].set_position((0.06, 0.17, 0.33, 0.7))
+    ax = fig.add_axes((0.47, 0.17, 0.3, 0.7))
     epochs = np.array(recorder.steps) / check_int(steps_per_epoch, "steps_per_epoch", low=1)
     ax.plot(epochs, recorder.train, color=CLASS_COLORS[0], marker="o", label="training images")
     ax.plot(epochs, recorder.val, color=CLASS_COLORS[5], marker="s", label="validation images")
@@ -429,7 +429,7 @@ def draw_learning_curves(history, recorder, *, steps_per_epoch, linear_val):
                label="best linear (validation)")
     ax.set(xlabel="epoch", ylabel="accuracy", title="accuracy while training")
     _percent_axis(ax, "y")
-    ax.legend(frameon=False, loc="upper left", fontsize=11)
+    ax.legend(frameon=False, loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=11)
     return fig
 
 

@@ -234,10 +234,15 @@ def draw_learning_rates(histories, panels=((0, 1), (2,), (3,)),
 def learning_rates_alt(histories, panels=((0, 1), (2,), (3,))) -> str:
     """Alt text for draw_learning_rates."""
     labels = list(histories)
-    parts = ["; ".join(f"{labels[i]}: from {histories[labels[i]][0]:.3g} to {histories[labels[i]][-1]:.3g}"
-                       for i in members) for members in panels]
+
+    def run(label):
+        h = histories[label]
+        peak = f", highest {max(h):.3g}" if max(h) > 1.5 * max(h[0], h[-1]) else ""
+        return f"{label} from {h[0]:.3g} to {h[-1]:.3g}{peak}"
+    parts = [f"chart {n} ({len(members)} run{'s' * (len(members) > 1)}): " + "; ".join(run(labels[i]) for i in members)
+             for n, members in enumerate(panels, 1)]
     return (f"{len(panels)} line charts of the training loss over {len(histories[labels[0]])} iterations of "
-            f"gradient descent, each on its own scale (the last one logarithmic): " + ". ".join(parts) + ".")
+            f"gradient descent, each on its own scale (the last one logarithmic). " + ". ".join(parts) + ".")
 
 
 def describe_loss_history(history, last=20) -> str:
@@ -479,11 +484,12 @@ def search_hyperparameters(loss_fn, X_train, y_train, X_val, y_val, learning_rat
 
 
 def best_pair(results):
-    """The (learning_rate, reg) with the highest validation accuracy (ties: the first in order)."""
+    """The (learning_rate, reg) with the highest validation accuracy (ties: the smaller learning rate,
+    then the smaller reg)."""
     finite = {pair: r[1] for pair, r in results.items() if np.isfinite(r[1])}
     if not finite:
         raise ValueError("results: every run diverged")
-    return max(finite, key=finite.get)
+    return max(finite, key=lambda pair: (finite[pair], -pair[0], -pair[1]))
 
 
 def search_table(results, name) -> str:
@@ -516,11 +522,13 @@ def draw_search(results_by_loss):
             light = np.isfinite(value) and value < min(values) + 0.6 * (max(values) - min(values))
             ax.text(j, i, text, ha="center", va="center", fontsize=13, color="white" if light else "black")
         lr, reg = best_pair(results)
-        ax.add_patch(_frame(rates.index(lr), regs.index(reg)))
+        frame = ax.add_patch(_frame(rates.index(lr), regs.index(reg)))
         ax.set(xticks=range(len(rates)), xticklabels=[f"{v:.2g}" for v in rates], xlabel="learning rate",
                yticks=range(len(regs)), yticklabels=[f"{v:g}" for v in regs], title=f"{name}: validation accuracy")
     axes[0].set_ylabel("reg (λ)")
     fig.colorbar(image, ax=list(axes), label="validation accuracy", fraction=0.04)
+    fig.legend([frame], ["framed: the best pair (on a tie, the smaller learning rate, then the smaller reg)"],
+               loc="outside lower center", frameon=False, fontsize=12)
     return fig
 
 
