@@ -144,7 +144,7 @@ def draw_tuning_on_test_set(result):
               "honest": dict(histtype="step", color=CLASS_COLORS[0], lw=2.5)}
     for name, label in (("cheat", "k chosen on the test set"), ("honest", "k chosen on a validation set")):
         color = styles[name]["color"]
-        ax.hist(gaps[name], bins=bins, **styles[name], label=f"{label}: mean {gaps[name].mean():+.1f}")
+        ax.hist(gaps[name], bins=bins, **styles[name], label=f"{label}: mean {gaps[name].mean():+.1f} (dashed)")
         ax.axvline(gaps[name].mean(), color=color, lw=2, ls="--")
     ax.axvline(0, color="grey", lw=1)
     ax.set_xlabel("reported − true accuracy (percentage points)")
