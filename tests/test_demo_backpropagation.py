@@ -291,3 +291,30 @@ def test_softmax_loss_from_values_equals_notebook_05():
     np.testing.assert_allclose(demo.grads_of(W_nodes), want_dW, rtol=1e-10, atol=1e-12)
     with pytest.raises(ValueError):
         demo.softmax_loss_values(W, X[:, :4], y, 0.3)
+
+
+def test_a_gate_that_hands_the_work_to_the_engine_is_refused_and_the_engine_is_restored():
+    cases = make_cases(demo.random_gate_case, [1.0, 2.0], seed=3)
+    with pytest.raises(AssertionError, match=r"called the engine's Value.tanh\(\)"):
+        check_function(demo.gate_results(lambda a: a.tanh(), forbid="tanh"), demo.gate_results(demo.engine_tanh),
+                       cases, name="tanh_gate")
+    assert Value(0.5).tanh().data == pytest.approx(np.tanh(0.5))     # the method is back after the check
+
+
+def test_gradients_by_hand_may_not_call_backward_but_plain_arithmetic_passes():
+    def through_the_engine(x, y, z):
+        x, y, z = Value(x), Value(y), Value(z)
+        ((x * y).max(z) * (x + z)).backward()
+        return x.grad, y.grad, z.grad
+
+    def by_hand(x, y, z):
+        p, s = x * y, x + z
+        m = max(p, z)
+        dp, dz = (s, 0.0) if p >= z else (0.0, s)
+        return m + y * dp, x * dp, dz + m
+
+    cases = make_cases(demo.random_xyz, [1.0, 3.0], seed=5) + [(2.0, 1.5, 3.0)]
+    with pytest.raises(AssertionError, match=r"through_the_engine called the engine's Value.backward\(\)"):
+        check_function(demo.by_hand(through_the_engine), demo.grads_by_engine, cases, name="grads_by_hand")
+    check_function(demo.by_hand(by_hand), demo.grads_by_engine, cases, name="grads_by_hand")
+    assert demo.grads_by_engine(1.0, 2.0, -1.0) == through_the_engine(1.0, 2.0, -1.0)  # backward restored

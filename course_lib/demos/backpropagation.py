@@ -10,6 +10,8 @@ every application of the chain rule on the lecture's f = (x + y) z. ``gate_resul
 
 from __future__ import annotations
 
+import contextlib
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
@@ -21,7 +23,7 @@ from ..plots import new_figure, show_figure
 __all__ = [
     "LECTURE_INPUTS", "CS231N_INPUTS", "lecture_graph", "backward_gates", "run_backward_steps",
     "draw_graph", "graph_alt", "draw_lecture_graph", "lecture_message", "lecture_alt", "lecture_widget",
-    "gate_results", "engine_tanh", "random_gate_case", "grads_by_engine", "random_xyz",
+    "gate_results", "engine_tanh", "random_gate_case", "grads_by_engine", "by_hand", "random_xyz",
     "softmax_loss_values", "grads_of",
 ]
 
@@ -272,19 +274,23 @@ def engine_tanh(a):
     return a.tanh()
 
 
-def gate_results(gate):
+def gate_results(gate, *, forbid=()):
     """A function of (a, w) for a check cell: run ``gate`` inside L = w * gate(a) + a and backward.
 
     gate: a function of one Value returning a new Value (the gate's output). The returned function
     builds a = Value(a), w = Value(w), out = gate(a), L = w * out + a, calls L.backward() and returns
     {"out.data", "a.grad", "w.grad"}. a feeds two gates, so a backward rule that overwrites a.grad
-    (= instead of +=) is caught. Raises TypeError / ValueError saying what the gate got wrong.
+    (= instead of +=) is caught. forbid: names of Value methods the gate may not call (a student's
+    gate that hands the work to the engine's own ``tanh`` raises RuntimeError). Raises TypeError /
+    ValueError saying what the gate got wrong. Notebook 07.
     """
     check_callable(gate, "gate")
+    forbid = (forbid,) if isinstance(forbid, str) else tuple(forbid)
 
     def results(a, w):
         a, w = Value(check_float(a, "a"), "a"), Value(check_float(w, "w"), "w")
-        out = gate(a)
+        with _engine_refuses(forbid, "the gate"):
+            out = gate(a)
         if not isinstance(out, Value):
             raise TypeError(f"the gate returned a {type(out).__name__}; it must return a new Value")
         if out is a:
@@ -299,6 +305,39 @@ def gate_results(gate):
         return {"out.data": out.data, "a.grad": a.grad, "w.grad": w.grad}
 
     return results
+
+
+@contextlib.contextmanager
+def _engine_refuses(names, who):
+    """Within the block, calling Value.<name> for a name in names raises RuntimeError."""
+    saved = {name: getattr(Value, name) for name in names}
+
+    def refusal(name):
+        def method(*args, **kwargs):
+            raise RuntimeError(f"{who} called the engine's Value.{name}(); the exercise asks you to write "
+                               "this step yourself")
+        return method
+
+    try:
+        for name in names:
+            setattr(Value, name, refusal(name))
+        yield
+    finally:
+        for name, method in saved.items():
+            setattr(Value, name, method)
+
+
+def by_hand(fn):
+    """fn, run with the engine's ``Value.backward`` switched off, for a check of gradients by hand.
+
+    Calling backward() inside fn raises RuntimeError naming it. Notebook 07.
+    """
+    check_callable(fn, "fn")
+
+    def run(*args, **kwargs):
+        with _engine_refuses(("backward",), getattr(fn, "__name__", "the function")):
+            return fn(*args, **kwargs)
+    return run
 
 
 def random_gate_case(rng, scale=1.5) -> tuple:
