@@ -31,6 +31,7 @@ COURSE_ID = "image-classification"
 CELL_TIMEOUT = 300  # seconds one cell may run when autograding (a busy machine needs the margin)
 MARK_SCHEME = re.compile(r"^=== BEGIN MARK SCHEME ===$(.*?)^=== END MARK SCHEME ===$\n?", re.S | re.M)
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")
+_SCRIPT = Path(__file__).resolve()  # printed in hints, so they work from the course folder
 
 CONFIG_TEMPLATE = '''\
 """nbgrader settings of this course folder (written by `python tools/grade.py init`)."""
@@ -280,7 +281,7 @@ def _print_answers(rows: list[dict]) -> None:
         score = "not marked" if row["score"] is None else f"{row['score']:g}/{row['points']:g}"
         answer = row["answer"] or "(no answer)"
         print(f"-- {row['student']} [{score}]:\n{answer}")
-    print(f"\nRecord points with: python tools/grade.py mark COURSE_DIR {rows[0]['assignment']} STUDENT QUESTION POINTS"
+    print(f"\nRecord points with: python {_SCRIPT} mark COURSE_DIR {rows[0]['assignment']} STUDENT QUESTION POINTS"
           if rows else "no written questions in this assignment")
 
 
