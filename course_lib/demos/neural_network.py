@@ -423,7 +423,7 @@ def draw_learning_curves(history, recorder, *, steps_per_epoch, linear_val):
     fig.axes[0].set_position((0.06, 0.17, 0.33, 0.7))
     ax = fig.add_axes((0.47, 0.17, 0.3, 0.7))
     epochs = np.array(recorder.steps) / check_int(steps_per_epoch, "steps_per_epoch", low=1)
-    ax.plot(epochs, recorder.train, color=CLASS_COLORS[0], marker="o", label="training images")
+    ax.plot(epochs, recorder.train, color=CLASS_COLORS[0], marker="o", label=f"training sample ({len(recorder.y_train):,})")
     ax.plot(epochs, recorder.val, color=CLASS_COLORS[5], marker="s", label="validation images")
     ax.axhline(check_float(linear_val, "linear_val", low=0.0, high=1.0), color="0.3", ls="--", lw=1.5,
                label="best linear (validation)")
